@@ -1,0 +1,87 @@
+// The front end as one call, and the interpreter's whole-program entry point.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Node } from './ast.js';
+import { CompileError } from './errors.js';
+import { Expander } from './expander.js';
+import type { Host } from './interp/builtins.js';
+import { ProcessHost } from './interp/host.js';
+import { Interpreter } from './interp/interpreter.js';
+import { printValue } from './printer.js';
+import { readProgram } from './reader.js';
+import { type ResolvedProgram, programGlobals, resolveProgram } from './resolver.js';
+import type { OError } from './values.js';
+
+/** The libraries shipped with OmniLisp (`lib/` at the repository root). */
+export const BUNDLED_LIB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lib');
+
+/** Where `(import NAME)` looks: the program's own `lib/`, then $OMNI_LIB_PATH, then the bundled libraries. */
+export function libraryPath(programFile: string): string[] {
+  const fromEnv = (process.env.OMNI_LIB_PATH ?? '').split(path.delimiter).filter(Boolean);
+  return [path.join(path.dirname(programFile), 'lib'), ...fromEnv, BUNDLED_LIB_DIR];
+}
+
+export interface FrontEndResult {
+  /** Expanded top-level core forms. */
+  nodes: Node[];
+  /** The same forms, resolved against the whole program. */
+  program: ResolvedProgram;
+}
+
+/**
+ * Reads, expands (running macros at compile time in `compileTime`) and resolves a program.
+ * Throws CompileError for any problem in the source.
+ */
+export function frontEnd(source: string, file: string, compileTime: Interpreter): FrontEndResult {
+  const expander = new Expander({ libPath: libraryPath(file), evaluator: compileTime.compileTimeEvaluator() });
+  const nodes = expander.expandProgram(readProgram(source, file));
+  return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }) };
+}
+
+/** The first line of standard error for an uncaught error: `error: MESSAGE IRRITANT...`. */
+export function uncaughtErrorLine(e: OError): string {
+  let line = `error: ${e.message}`;
+  for (let v = e.irritants; v !== null && typeof v === 'object' && 'car' in v; v = v.cdr) line += ' ' + printValue(v.car, true);
+  return line;
+}
+
+export interface InterpretOptions {
+  /** The program's command-line arguments. */
+  args?: readonly string[];
+  /** Overrides the process host (tests). */
+  host?: Host & { flush(): void };
+  /** Where diagnostics go (default: process stderr). */
+  stderr?: (text: string) => void;
+}
+
+/** Runs a program file with the reference interpreter; returns the process exit status. */
+export function interpretFile(file: string, opts: InterpretOptions = {}): number {
+  const host = opts.host ?? new ProcessHost(opts.args ?? []);
+  const stderr = opts.stderr ?? ((t: string) => fs.writeSync(2, t));
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    stderr(`omnilisp: cannot read ${file}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const { program } = frontEnd(source, file, new Interpreter(host));
+    const result = new Interpreter(host).runProgram(program.forms, program.rebound);
+    host.flush();
+    if (result.exitCode !== null) return result.exitCode;
+    if (result.error) {
+      stderr(uncaughtErrorLine(result.error) + '\n');
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    host.flush();
+    if (e instanceof CompileError) {
+      stderr(e.message + '\n');
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,218 @@
+// The OmniLisp value model as seen by the TypeScript tooling (reader, macro expander, interpreter).
+//
+//   nil        -> null            t        -> true
+//   int        -> number (safe range) or bigint (beyond 2^53, up to the 62-bit limits)
+//   float      -> Flo              char     -> Char
+//   string     -> JS string (immutable; indexes count code points)
+//   symbol     -> Sym (interned)   keyword  -> Keyword (interned)
+//   pair       -> Pair             vector   -> JS array
+//   dict       -> Dict             atom     -> Atom
+//   error      -> OError           procedure, channel, thread -> classes in the interpreter
+
+/** Source position of a datum: 1-based line and column (columns count code points). */
+export interface Loc {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export class Sym {
+  private static readonly table = new Map<string, Sym>();
+  private constructor(readonly name: string, readonly interned: boolean) {}
+  static of(name: string): Sym {
+    let s = Sym.table.get(name);
+    if (!s) Sym.table.set(name, (s = new Sym(name, true)));
+    return s;
+  }
+  /** An uninterned symbol; prints as its name (gensyms are named `gN`). */
+  static fresh(name: string): Sym {
+    return new Sym(name, false);
+  }
+}
+
+export class Keyword {
+  private static readonly table = new Map<string, Keyword>();
+  private constructor(readonly name: string) {}
+  static of(name: string): Keyword {
+    let k = Keyword.table.get(name);
+    if (!k) Keyword.table.set(name, (k = new Keyword(name)));
+    return k;
+  }
+}
+
+export class Flo {
+  constructor(readonly v: number) {}
+}
+
+export class Char {
+  private static readonly small: Char[] = [];
+  private constructor(readonly code: number) {}
+  static of(code: number): Char {
+    if (code < 256) return (Char.small[code] ??= new Char(code));
+    return new Char(code);
+  }
+}
+
+/** An immutable cons cell. `loc` is where the reader found the car (used for error positions). */
+export class Pair {
+  constructor(
+    readonly car: Value,
+    readonly cdr: Value,
+    readonly loc?: Loc,
+  ) {}
+}
+
+export class Atom {
+  constructor(public value: Value) {}
+}
+
+/** A raised condition: a message and a list of irritants. */
+export class OError {
+  constructor(
+    readonly message: string,
+    readonly irritants: Value = null,
+  ) {}
+}
+
+/** Anything callable; the interpreter defines the concrete classes. */
+export abstract class Procedure {
+  abstract readonly name: string | null;
+}
+
+/** Opaque runtime objects printed as `#<KIND>` (channels, threads). */
+export abstract class Opaque {
+  abstract readonly kind: string;
+}
+
+/** A mutable hash map keyed by `equal?`, iterating in insertion order. */
+export class Dict {
+  readonly entries = new Map<unknown, [Value, Value]>();
+  get size(): number {
+    return this.entries.size;
+  }
+  get(k: Value): [Value, Value] | undefined {
+    return this.entries.get(hashKey(k));
+  }
+  set(k: Value, v: Value): void {
+    const h = hashKey(k);
+    const e = this.entries.get(h);
+    if (e) e[1] = v;
+    else this.entries.set(h, [k, v]);
+  }
+  delete(k: Value): void {
+    this.entries.delete(hashKey(k));
+  }
+}
+
+export type Value =
+  | null
+  | true
+  | number
+  | bigint
+  | string
+  | Flo
+  | Char
+  | Sym
+  | Keyword
+  | Pair
+  | Value[]
+  | Dict
+  | Atom
+  | OError
+  | Procedure
+  | Opaque;
+
+export const NIL = null;
+export const T = true;
+
+export const INT_MIN = -(2n ** 61n);
+export const INT_MAX = 2n ** 61n - 1n;
+
+/** Normalises an exact integer: safe-range values are numbers, others bigints; null when out of range. */
+export function makeInt(n: bigint): number | bigint | null {
+  if (n < INT_MIN || n > INT_MAX) return null;
+  const x = Number(n);
+  return Number.isSafeInteger(x) ? x : n;
+}
+
+export function isInt(v: Value): v is number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint';
+}
+
+export function isList(v: Value): boolean {
+  while (v instanceof Pair) v = v.cdr;
+  return v === null;
+}
+
+export function list(...xs: Value[]): Value {
+  return arrayToList(xs);
+}
+
+export function arrayToList(xs: readonly Value[], tail: Value = null): Value {
+  let r = tail;
+  for (let i = xs.length - 1; i >= 0; i--) r = new Pair(xs[i], r);
+  return r;
+}
+
+/** The elements of a proper list, or null when `v` is not one. */
+export function listToArray(v: Value): Value[] | null {
+  const out: Value[] = [];
+  while (v instanceof Pair) {
+    out.push(v.car);
+    v = v.cdr;
+  }
+  return v === null ? out : null;
+}
+
+/** Map key that identifies a value up to `equal?` (floats by bit pattern, ints by value). */
+export function hashKey(v: Value): unknown {
+  if (v === null || v === true || typeof v === 'number' || typeof v === 'bigint') return v;
+  if (typeof v === 'string') return 's' + v;
+  if (v instanceof Flo) return 'f' + floatBits(v.v);
+  if (v instanceof Char) return 'c' + v.code;
+  if (v instanceof Pair || Array.isArray(v) || v instanceof Dict) return 'p' + structuralKey(v);
+  return v; // symbols, keywords (interned) and identity objects
+}
+
+function structuralKey(v: Value): string {
+  if (v instanceof Pair) return '(' + structuralKey(v.car) + '.' + structuralKey(v.cdr) + ')';
+  if (Array.isArray(v)) return '[' + v.map(structuralKey).join(' ') + ']';
+  if (v instanceof Dict) {
+    const parts = [...v.entries.values()].map(([k, x]) => structuralKey(k) + '=' + structuralKey(x));
+    return '{' + parts.sort().join(' ') + '}';
+  }
+  const k = hashKey(v);
+  if (typeof k === 'object' && k !== null) return '#' + identityId(k);
+  return typeof k + ':' + String(k);
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+function identityId(o: object): number {
+  let id = identities.get(o);
+  if (id === undefined) identities.set(o, (id = ++nextIdentity));
+  return id;
+}
+
+const bitsView = new DataView(new ArrayBuffer(8));
+export function floatBits(x: number): bigint {
+  bitsView.setFloat64(0, x);
+  return bitsView.getBigUint64(0);
+}
+
+/** Number of code points in a string. */
+export function strLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** Code points of a string. */
+export function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) out.push(ch.codePointAt(0)!);
+  return out;
+}

@@ -1,0 +1,102 @@
+// The conformance runner: runs every case of shared/conformance (format in its README) in one
+// execution mode and compares stdout, exit status and the first line of stderr.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CONFORMANCE_DIR = process.env.OMNI_CONFORMANCE_DIR ?? path.resolve(REPO_ROOT, '../shared/conformance');
+export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
+
+/** How each mode runs a case: the command line, given the case file name. */
+export const MODES: Record<string, (file: string) => string[]> = {
+  interp: (file) => [process.execPath, CLI, 'run', '--interp', file],
+};
+
+export interface Case {
+  name: string;
+  dir: string;
+  expectedStdout: Buffer;
+  expectedStatus: number;
+  expectedStderrLine: string | null;
+  stdin: Buffer | null;
+}
+
+export function listCases(dir = CONFORMANCE_DIR): Case[] {
+  const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : null);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.omni'))
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -'.omni'.length);
+      const status = read(`${name}.status`);
+      const err = read(`${name}.err`);
+      return {
+        name,
+        dir,
+        expectedStdout: read(`${name}.out`) ?? Buffer.alloc(0),
+        expectedStatus: status ? Number(status.toString().trim()) : 0,
+        expectedStderrLine: err ? err.toString().split('\n')[0] : null,
+        stdin: read(`${name}.in`),
+      };
+    });
+}
+
+export interface CaseResult {
+  name: string;
+  ok: boolean;
+  problems: string[];
+  ms: number;
+  stdout: Buffer;
+  stderr: string;
+  status: number | null;
+}
+
+export function runCommand(argv: string[], cwd: string, stdin: Buffer | null, timeoutMs: number): Promise<{ stdout: Buffer; stderr: string; status: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), status, signal });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin ?? undefined);
+  });
+}
+
+export async function runCase(c: Case, mode: string, timeoutMs = 180_000): Promise<CaseResult> {
+  const started = Date.now();
+  const r = await runCommand(MODES[mode](`${c.name}.omni`), c.dir, c.stdin, timeoutMs);
+  const problems: string[] = [];
+  if (!r.stdout.equals(c.expectedStdout)) problems.push(`stdout differs:\n--- expected\n${c.expectedStdout}\n--- got\n${r.stdout}`);
+  if (r.status !== c.expectedStatus) problems.push(`exit status ${r.status ?? r.signal}, expected ${c.expectedStatus}`);
+  if (c.expectedStatus !== 0 && c.expectedStderrLine !== null) {
+    const first = r.stderr.split('\n')[0];
+    if (first !== c.expectedStderrLine) problems.push(`stderr first line ${JSON.stringify(first)}, expected ${JSON.stringify(c.expectedStderrLine)}`);
+  }
+  return { name: c.name, ok: problems.length === 0, problems, ms: Date.now() - started, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Runs cases with bounded parallelism, reporting each result as it completes. */
+export async function runCases(cases: Case[], mode: string, jobs: number, onResult: (r: CaseResult) => void): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const c = cases[next++];
+      const r = await runCase(c, mode);
+      results.push(r);
+      onResult(r);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  return results;
+}
