@@ -1,9 +1,12 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['compiler/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
+    include: ['compiler/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'test/src/**/*.test.ts'],
+    testTimeout: 240_000,
     hookTimeout: 120_000,
+    // Conformance cases are separate processes: run as many at once as there are cores.
+    maxConcurrency: os.availableParallelism(),
   },
 });
