@@ -35,8 +35,15 @@ export interface FrontEndResult {
  */
 export function frontEnd(source: string, file: string, compileTime: Interpreter): FrontEndResult {
   const expander = new Expander({ libPath: libraryPath(file), evaluator: compileTime.compileTimeEvaluator() });
-  const nodes = expander.expandProgram(readProgram(source, file));
-  return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }) };
+  const datums = readProgram(source, file);
+  try {
+    const nodes = expander.expandProgram(datums);
+    return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }) };
+  } catch (e) {
+    // Macros can build forms nested more deeply than the recursive passes can walk.
+    if (e instanceof RangeError) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');
+    throw e;
+  }
 }
 
 /** The first line of standard error for an uncaught error: `error: MESSAGE IRRITANT...`. */

@@ -24,6 +24,9 @@ const charNames: Record<string, number> = {
 
 const stringEscapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"' };
 
+/** Deepest nesting of datums the reader accepts (later passes recurse over the nesting too). */
+export const MAX_NESTING = 1000;
+
 const closerFor: Record<string, string> = { '(': ')', '[': ']', '#{': '}' };
 
 const INT_RE = /^[+-]?[0-9]+$/;
@@ -56,6 +59,7 @@ export function parseNumber(text: string): Value | undefined {
 
 class Reader {
   private pos = 0;
+  private depth = 0;
   private line = 1;
   private col = 1;
 
@@ -89,22 +93,23 @@ class Reader {
     return ch;
   }
 
-  /** Skips whitespace and comments (`#;` handled by the caller since it needs a datum). */
+  /** Skips whitespace and comments, including `#;` datum comments (a run of them skips as many datums). */
   private skipAtmosphere(): void {
+    let datumComments = 0;
     for (;;) {
       const ch = this.peek();
-      if (ch === undefined) return;
-      if (/\s/.test(ch)) this.advance();
+      if (ch !== undefined && /\s/.test(ch)) this.advance();
       else if (ch === ';') {
         while (this.peek() !== undefined && this.peek() !== '\n') this.advance();
       } else if (ch === '#' && this.peek(1) === '|') this.skipBlockComment();
       else if (ch === '#' && this.peek(1) === ';') {
         this.advance();
         this.advance();
-        this.skipAtmosphere();
-        const loc = this.here();
-        if (this.atCloser()) this.fail(loc, 'datum comment without a datum');
+        datumComments++;
+      } else if (datumComments > 0) {
+        if (this.atCloser()) this.fail(this.here(), 'datum comment without a datum');
         this.readDatum();
+        datumComments--;
       } else return;
     }
   }
@@ -149,6 +154,15 @@ class Reader {
   /** Reads one datum starting at the current (non-atmosphere) position. */
   private readDatum(): Value {
     const loc = this.here();
+    if (++this.depth > MAX_NESTING) this.fail(loc, `nesting too deep (more than ${MAX_NESTING} levels)`);
+    try {
+      return this.readDatumAt(loc);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readDatumAt(loc: Loc): Value {
     const ch = this.peek()!;
     switch (ch) {
       case '(':
@@ -158,15 +172,11 @@ class Reader {
       case '"':
         return this.readString(loc);
       case "'":
-        return this.readPrefixed('quote');
+        return this.readPrefixed('quote', 1);
       case '`':
-        return this.readPrefixed('quasiquote');
+        return this.readPrefixed('quasiquote', 1);
       case ',':
-        if (this.peek(1) === '@') {
-          this.advance();
-          return this.readPrefixed('unquote-splicing');
-        }
-        return this.readPrefixed('unquote');
+        return this.peek(1) === '@' ? this.readPrefixed('unquote-splicing', 2) : this.readPrefixed('unquote', 1);
       case '{':
         this.fail(loc, "unexpected '{'");
       case ')':
@@ -186,9 +196,10 @@ class Reader {
     return this.readAtom(loc);
   }
 
-  private readPrefixed(name: string): Value {
+  /** `'x` and friends: `width` characters of sugar, then a datum. */
+  private readPrefixed(name: string, width: number): Value {
     const loc = this.here();
-    this.advance();
+    for (let i = 0; i < width; i++) this.advance();
     this.skipAtmosphere();
     const inner = this.here();
     if (this.atCloser()) this.fail(this.peek() === undefined ? loc : inner, `missing datum after ${name}`);
