@@ -8,7 +8,7 @@ import { CompileError } from './errors.js';
 import { lowerMatch, parseClause } from './match.js';
 import { printValue } from './printer.js';
 import { expandQuasiquote } from './quasiquote.js';
-import { type Datum, readProgram } from './reader.js';
+import { type Datum, readProgram, tailLocs } from './reader.js';
 import { type Form, bindingName, checkOperands, fail, headSym, isSym, listItems, vectorItems } from './syntax.js';
 import { Dict, type Loc, Pair, Procedure, Sym, type Value } from './values.js';
 
@@ -229,7 +229,7 @@ export class Expander {
     const name = this.defineName(items, loc);
     const target = items[1].value;
     if (target instanceof Pair) {
-      const params = { value: target.cdr, loc: items[1].loc };
+      const params = paramsAfterName(target, items[1].loc);
       return { name, value: this.lambdaNode(params, items.slice(2), loc, scope, name.name) };
     }
     if (items.length > 3) fail(loc, 'bad define form');
@@ -258,7 +258,7 @@ export class Expander {
     const spec = items[1];
     if (!(spec.value instanceof Pair)) fail(spec.loc, 'bad named-lambda form');
     const self = bindingName({ value: spec.value.car, loc: spec.value.loc ?? spec.loc });
-    const lambda = this.lambdaNode({ value: spec.value.cdr, loc: spec.loc }, items.slice(2), loc, scope.extend([self]), self.name);
+    const lambda = this.lambdaNode(paramsAfterName(spec.value, spec.loc), items.slice(2), loc, scope.extend([self]), self.name);
     return mk.letrec([self], [lambda], mk.ref(self, loc), loc);
   }
 
@@ -411,15 +411,23 @@ export class Expander {
   }
 }
 
+/** The parameters of `(name . params)`; a bare rest parameter keeps its own position. */
+function paramsAfterName(spec: Pair, loc: Loc): Form {
+  return { value: spec.cdr, loc: spec.cdr instanceof Pair ? loc : (tailLocs.get(spec) ?? loc) };
+}
+
 function parseParams(f: Form): { params: Sym[]; rest: Sym | null } {
   if (f.value instanceof Sym || f.value === true) return { params: [], rest: bindingName(f) };
   const params: Sym[] = [];
   let v: Value = f.value;
+  let last: Pair | null = null;
   while (v instanceof Pair) {
     params.push(bindingName({ value: v.car, loc: v.loc ?? f.loc }));
+    last = v;
     v = v.cdr;
   }
-  const rest = v === null ? null : bindingName({ value: v, loc: f.loc });
+  const restLoc = (last && tailLocs.get(last)) ?? f.loc;
+  const rest = v === null ? null : bindingName({ value: v, loc: restLoc });
   checkDistinct(rest ? [...params, rest] : params, f.loc);
   return { params, rest };
 }

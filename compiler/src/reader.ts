@@ -212,6 +212,7 @@ class Reader {
     const closer = closerFor[open];
     const items: { value: Value; loc: Loc }[] = [];
     let tail: Value = null;
+    let tailLoc: Loc | null = null;
     let dotSeen = false;
     for (;;) {
       this.skipAtmosphere();
@@ -228,6 +229,7 @@ class Reader {
         this.advance();
         this.skipAtmosphere();
         if (this.atCloser()) this.fail(this.peek() === undefined ? start : this.here(), "misplaced '.'");
+        tailLoc = this.here();
         tail = this.readDatum();
         dotSeen = true;
         this.skipAtmosphere();
@@ -246,7 +248,10 @@ class Reader {
     }
     if (open === '#{') return this.dictDatum(items, start);
     let r = tail;
-    for (let i = items.length - 1; i >= 0; i--) r = new Pair(items[i].value, r, items[i].loc);
+    for (let i = items.length - 1; i >= 0; i--) {
+      r = new Pair(items[i].value, r, items[i].loc);
+      if (tailLoc && i === items.length - 1) tailLocs.set(r, tailLoc);
+    }
     return r;
   }
 
@@ -334,6 +339,9 @@ function validCodePoint(code: number): boolean {
 
 /** Positions of the elements of vector datums (arrays cannot carry them as pairs do). */
 export const elementLocs = new WeakMap<Value[], Loc[]>();
+
+/** Position of the tail datum of a dotted list, keyed by the list's last pair. */
+export const tailLocs = new WeakMap<Pair, Loc>();
 
 /** Reads a whole source file. Throws CompileError with the position of the first problem. */
 export function readProgram(src: string, file: string): Datum[] {

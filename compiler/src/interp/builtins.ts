@@ -99,10 +99,27 @@ function index(name: string, v: Value, length: number, end = false): number {
   return Number(i);
 }
 
-/** Unicode simple case mapping: one char to one char, else unchanged. */
-function mapCase(ch: string, upper: boolean): string {
+/**
+ * Unicode simple case mappings that differ from JavaScript's full mapping, which turns these
+ * characters into several (SpecialCasing.txt); every other multi-character result maps to itself.
+ */
+const SIMPLE_UPPER: Record<number, number> = { 0x1fb3: 0x1fbc, 0x1fc3: 0x1fcc, 0x1ff3: 0x1ffc };
+for (const base of [0x1f80, 0x1f90, 0x1fa0]) for (let i = 0; i < 8; i++) SIMPLE_UPPER[base + i] = base + i + 8;
+const SIMPLE_LOWER: Record<number, number> = { 0x130: 0x69 };
+
+/** Unicode simple case mapping: one char to one char. */
+export function mapCase(code: number, upper: boolean): number {
+  const special = (upper ? SIMPLE_UPPER : SIMPLE_LOWER)[code];
+  if (special !== undefined) return special;
+  const ch = String.fromCodePoint(code);
   const m = upper ? ch.toUpperCase() : ch.toLowerCase();
-  return [...m].length === 1 ? m : ch;
+  return m.length === 1 || (m.length === 2 && m.codePointAt(0)! > 0xffff) ? m.codePointAt(0)! : code;
+}
+
+function mapString(s: string, upper: boolean): string {
+  let out = '';
+  for (const ch of s) out += String.fromCodePoint(mapCase(ch.codePointAt(0)!, upper));
+  return out;
 }
 
 function foldNumbers(name: string, args: Value[], op: (a: Num, b: Num) => Num): Num {
@@ -371,8 +388,8 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
       if (i < 0 || i > 0x10ffff || (i >= 0xd800 && i <= 0xdfff)) raise(`integer->char: invalid code point ${i}`);
       return Char.of(Number(i));
     },
-    'char-upcase': ([c]) => Char.of(mapCase(String.fromCodePoint(chr('char-upcase', c).code), true).codePointAt(0)!),
-    'char-downcase': ([c]) => Char.of(mapCase(String.fromCodePoint(chr('char-downcase', c).code), false).codePointAt(0)!),
+    'char-upcase': ([c]) => Char.of(mapCase(chr('char-upcase', c).code, true)),
+    'char-downcase': ([c]) => Char.of(mapCase(chr('char-downcase', c).code, false)),
     'char-alphabetic?': ([c]) => bool(/\p{Alphabetic}/u.test(String.fromCodePoint(chr('char-alphabetic?', c).code))),
     'char-numeric?': ([c]) => bool(/\p{Nd}/u.test(String.fromCodePoint(chr('char-numeric?', c).code))),
     'char-whitespace?': ([c]) => bool(/\p{White_Space}/u.test(String.fromCodePoint(chr('char-whitespace?', c).code))),
@@ -396,8 +413,8 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     'string->symbol': ([s]) => Sym.of(str('string->symbol', s)),
     'symbol->string': ([s]) => (s instanceof Sym ? s.name : typeError('symbol->string', 'symbol', s)),
     'keyword->string': ([k]) => (k instanceof Keyword ? k.name : typeError('keyword->string', 'keyword', k)),
-    'string-upcase': ([s]) => [...str('string-upcase', s)].map((c) => mapCase(c, true)).join(''),
-    'string-downcase': ([s]) => [...str('string-downcase', s)].map((c) => mapCase(c, false)).join(''),
+    'string-upcase': ([s]) => mapString(str('string-upcase', s), true),
+    'string-downcase': ([s]) => mapString(str('string-downcase', s), false),
     'string-split': ([s, sep]) => splitString(str('string-split', s), str('string-split', sep)),
     'string-join': (a) => {
       const sep = a.length === 2 ? str('string-join', a[1]) : '';

@@ -42,7 +42,7 @@ type FloatOp = (a: number, b: number) => number;
 function arith(a: Num, b: Num, fast: FloatOp, big: IntOp): Num {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = fast(a, b);
-    if (Number.isSafeInteger(r)) return r;
+    if (Number.isSafeInteger(r)) return r + 0; // + 0 turns an int -0 (e.g. -1 * 0) into 0
     return checkedInt(big(BigInt(a), BigInt(b)));
   }
   if (a instanceof Flo || b instanceof Flo) return new Flo(fast(toFloat(a), toFloat(b)));
