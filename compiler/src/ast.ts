@@ -101,21 +101,23 @@ export interface PrimApp extends Base {
   readonly args: readonly Node[];
 }
 
-export interface Let extends Base {
-  readonly k: 'let';
+/** The shape shared by `let` and `letrec`. */
+interface Bindings extends Base {
   readonly names: readonly Sym[];
   readonly inits: readonly Node[];
   readonly body: Node;
+  /** Resolved: the variables, in the order of `names`. */
   vars?: Var[];
 }
 
+/** `let`: inits run left to right outside the scope of the names. */
+export interface Let extends Bindings {
+  readonly k: 'let';
+}
+
 /** `letrec*`: inits run left to right with every name in scope. */
-export interface Letrec extends Base {
+export interface Letrec extends Bindings {
   readonly k: 'letrec';
-  readonly names: readonly Sym[];
-  readonly inits: readonly Node[];
-  readonly body: Node;
-  vars?: Var[];
 }
 
 /** `(try body handler)`: the handler expression is evaluated only when body raises. */
