@@ -122,9 +122,6 @@ export type Value =
   | Procedure
   | Opaque;
 
-export const NIL = null;
-export const T = true;
-
 export const INT_MIN = -(2n ** 61n);
 export const INT_MAX = 2n ** 61n - 1n;
 
@@ -142,10 +139,6 @@ export function isInt(v: Value): v is number | bigint {
 export function isList(v: Value): boolean {
   while (v instanceof Pair) v = v.cdr;
   return v === null;
-}
-
-export function list(...xs: Value[]): Value {
-  return arrayToList(xs);
 }
 
 export function arrayToList(xs: readonly Value[], tail: Value = null): Value {
