@@ -68,7 +68,7 @@ export function mangle(name: string): string {
     .replace(/->/g, '_to_')
     .replace(/\?$/, '_p')
     .replace(/!$/, '_x')
-    .replace(/[^A-Za-z0-9]/g, (c) => (c === '-' ? '_' : `_${c.charCodeAt(0).toString(16)}_`));
+    .replace(/[^A-Za-z0-9_]/g, (c) => (c === '-' ? '_' : `_${c.charCodeAt(0).toString(16)}_`));
 }
 
 type Flag = 'ho' | 'block' | 'internal';
