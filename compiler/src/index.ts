@@ -11,3 +11,4 @@ export { Interpreter, type RunResult } from './interp/interpreter.js';
 export { ProcessHost } from './interp/host.js';
 export type { Host } from './interp/builtins.js';
 export * from './pipeline.js';
+export { MemoryHost, interpretSource, type SourceRun } from './interp/memory-host.js';

@@ -1,20 +1,12 @@
 // The primitive table is the one source of truth: every entry is implemented by the
 // interpreter and reports arity errors exactly as the table says.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interpretFile } from './pipeline.js';
+import { interpretSource } from './interp/memory-host.js';
 import { aliases, arityText, mangle, primitives } from './primitives.js';
 
-function run(source: string): { out: string; err: string; status: number } {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'omni-prim-')), 'p.omni');
-  fs.writeFileSync(file, source);
-  let out = '';
-  let err = '';
-  const host = { args: [], write: (t: string) => void (out += t), readLine: () => null, getenv: () => undefined, flush: () => undefined };
-  const status = interpretFile(file, { host, stderr: (t) => void (err += t) });
-  return { out, err, status };
+function run(source: string): { out: string; err: string } {
+  const r = interpretSource(source);
+  return { out: r.stdout, err: r.stderr };
 }
 
 const visible = primitives.filter((p) => !p.internal);

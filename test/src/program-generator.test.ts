@@ -1,11 +1,8 @@
 // Self-test of the random program generator used by differential testing (interpreter vs
 // native code): its programs are deterministic, well formed, run in the reference interpreter
 // to a normal exit or a spec-shaped uncaught error, and together cover GENERATOR_FEATURES.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interpretFile } from '../../compiler/src/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { interpretSource } from '../../compiler/src/interp/memory-host.js';
 import { FEATURE_MARKERS, GENERATOR_FEATURES, generateProgram } from './program-generator.js';
 
 const SEEDS = Array.from({ length: 200 }, (_, i) => i + 1);
@@ -16,32 +13,9 @@ interface Outcome {
   stderr: string;
 }
 
-let dir: string;
-let counter = 0;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omni-gen-test-'));
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
 /** Runs a program in the reference interpreter with an in-memory host; JS exceptions propagate. */
 function run(source: string): Outcome {
-  const file = path.join(dir, `gen${++counter}.omni`);
-  fs.writeFileSync(file, source);
-  const out: string[] = [];
-  let stderr = '';
-  const host = {
-    args: [] as readonly string[],
-    write: (text: string) => void out.push(text),
-    readLine: () => null,
-    getenv: () => undefined,
-    flush: () => {},
-  };
-  const status = interpretFile(file, { host, stderr: (t) => void (stderr += t) });
-  return { status, stdout: out.join(''), stderr };
+  return interpretSource(source);
 }
 
 /** What is wrong with an outcome (null when it is a normal exit or a spec-shaped uncaught error). */
