@@ -1,0 +1,144 @@
+/*
+** state.c — per-thread state, program start-up on a large stack, exit, and the primitives that
+** talk to the process (command-line, exit, getenv, current-time-ms).
+*/
+#include "omnilisp.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#define OMNI_MAIN_STACK ((size_t)1 << 30) /* 1 GiB reserved; pages are committed on use */
+#define OMNI_STACK_RESERVE ((size_t)1 << 20) /* kept free below the limit for C primitives */
+
+static int omniR_argc;    /* program arguments (argv[0] excluded) */
+static char **omniR_argv; /* their text */
+
+void omniR_set_args(int argc, char **argv) {
+  omniR_argc = argc > 0 ? argc - 1 : 0;
+  omniR_argv = argv + (argc > 0 ? 1 : 0);
+}
+
+void omniR_state_init(OState *S, char *stack_top, size_t stack_size) {
+  memset(S, 0, sizeof *S);
+  S->error = OMNI_NIL;
+  S->stack_limit = stack_top - stack_size + OMNI_STACK_RESERVE;
+}
+
+void omniR_state_free(OState *S) {
+  omni_drop(S, S->error);
+  S->error = OMNI_NIL;
+  omniG_collect(S);
+  free(S->pending.items);
+  free(S->roots.items);
+  S->pending = (OFreeStack){0};
+}
+
+void omniR_report(OState *S, OValue error) {
+  OBuf b = {0};
+  OValue v;
+  omniIO_flush();
+  omniIO_buf_put(&b, "error: ", 7);
+  if (omni_type_is(error, OT_ERROR)) {
+    OError *e = (OError *)error;
+    omniIO_print(S, &b, e->message, 0);
+    for (v = e->irritants; omni_is_pair(v); v = omni_cdr(v)) {
+      omniIO_buf_put(&b, " ", 1);
+      omniIO_print(S, &b, omni_car(v), 1);
+    }
+  } else {
+    omniIO_print(S, &b, error, 0);
+  }
+  omniIO_buf_put(&b, "\n", 1);
+  fwrite(b.data, 1, b.len, stderr);
+  fflush(stderr);
+  free(b.data);
+}
+
+OValue omniR_run(OState *S, OProgram program) {
+  return program(S);
+}
+
+typedef struct OMainRun {
+  OProgram program; /* the compiled program */
+  int status;       /* its exit status */
+} OMainRun;
+
+static void *omniR_main_thread(void *arg) {
+  OMainRun *run = arg;
+  OState S;
+  char top;
+  OValue r;
+  omniR_state_init(&S, &top, OMNI_MAIN_STACK);
+  r = omniR_run(&S, run->program);
+  if (r != OMNI_RAISED) {
+    omni_drop(&S, r);
+    run->status = 0;
+  } else if (S.exiting) {
+    run->status = S.exit_code;
+  } else {
+    OValue e = omniE_take(&S);
+    omniR_report(&S, e);
+    omni_drop(&S, e);
+    run->status = 1;
+  }
+  omniIO_flush();
+  omniR_state_free(&S);
+  return NULL;
+}
+
+int omniR_main(int argc, char **argv, OProgram program) {
+  OMainRun run = {program, 0};
+  pthread_attr_t attr;
+  pthread_t th;
+  omniR_set_args(argc, argv);
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, OMNI_MAIN_STACK);
+  if (pthread_create(&th, &attr, omniR_main_thread, &run) != 0) {
+    fputs("error: cannot create the main thread\n", stderr);
+    return 1;
+  }
+  pthread_join(th, NULL);
+  pthread_attr_destroy(&attr);
+  omniIO_flush();
+  return run.status;
+}
+
+OValue omniP_command_line(OState *S) {
+  OValue list = OMNI_NIL;
+  int i;
+  for (i = omniR_argc - 1; i >= 0; i--) list = omniL_cons(S, omniS_cstring(S, omniR_argv[i]), list);
+  return list;
+}
+
+/* exit unwinds the whole stack (releasing everything) without being caught by try. */
+OValue omniP_exit(OState *S, int argc, OValue *argv) {
+  int64_t code = 0;
+  if (argc == 1) {
+    if (!omni_is_int(argv[0])) return omniE_type(S, "exit", "int", argv[0]);
+    code = omni_int(argv[0]);
+  }
+  code = ((code % 256) + 256) % 256;
+  if (S->thread) {
+    omniIO_flush();
+    exit((int)code);
+  }
+  S->exiting = 1;
+  S->exit_code = (int)code;
+  return omniE_raise(S, OMNI_NIL);
+}
+
+OValue omniP_getenv(OState *S, OValue name) {
+  const char *v;
+  if (!omni_is_string(name)) return omniE_type(S, "getenv", "string", name);
+  v = getenv(omni_str(name)->data);
+  return v ? omniS_cstring(S, v) : OMNI_NIL;
+}
+
+OValue omniP_current_time_ms(OState *S) {
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return omni_mkint((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+}
