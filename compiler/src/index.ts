@@ -12,3 +12,5 @@ export { ProcessHost } from './interp/host.js';
 export type { Host } from './interp/builtins.js';
 export * from './pipeline.js';
 export { MemoryHost, interpretSource, type SourceRun } from './interp/memory-host.js';
+export { compileToC, compileToIr } from './backend/compile.js';
+export * from './backend/toolchain.js';

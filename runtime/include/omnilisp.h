@@ -181,6 +181,16 @@ struct OState;
 void omniT_children(struct OState *S, OObj *o, void (*visit)(struct OState *S, OValue child));
 void omniT_free(OObj *o);
 
+/* The double with the given IEEE-754 bits (how generated code spells float literals exactly). */
+static inline double omni_bits_double(uint64_t bits) {
+  union {
+    uint64_t u;
+    double d;
+  } x;
+  x.u = bits;
+  return x.d;
+}
+
 #define omni_obj(v) ((OObj *)(v))
 #define omni_type_is(v, t) (omni_is_ptr(v) && omni_obj(v)->type == (t))
 #define omni_is_pair(v) omni_type_is(v, OT_PAIR)
@@ -252,6 +262,7 @@ OValue omniS_string(OState *S, const char *bytes, size_t len); /* copies; bytes 
 OValue omniS_cstring(OState *S, const char *s);
 OValue omniS_symbol(const char *name, size_t len);  /* interned, immortal */
 OValue omniS_keyword(const char *name, size_t len); /* interned, immortal; name without ':' */
+OValue omniS_from_utf8(OState *S, const char *bytes, size_t len); /* invalid UTF-8 becomes U+FFFD */
 OValue omniL_cons(OState *S, OValue car, OValue cdr); /* consumes car and cdr */
 OValue omniV_new(OState *S, size_t len, OValue fill); /* items are dups of fill */
 OValue omniD_new(OState *S);
@@ -296,6 +307,10 @@ OValue omniN_add2(OState *S, OValue a, OValue b); /* generic +, - , <: any numbe
 OValue omniN_sub2(OState *S, OValue a, OValue b);
 OValue omniN_mul2(OState *S, OValue a, OValue b);
 int omniN_cmp2(OState *S, const char *name, OValue a, OValue b); /* -1/0/1; 2 unordered; -2 raised */
+/* Python's repr of a double into buf (at least 32 bytes); returns the length. */
+int omniN_format_float(double d, char *buf);
+/* An int as the interpreter prints Number(i) (exact up to 2^53, else rounded); buf >= 32 bytes. */
+int omniN_format_jsint(int64_t i, char *buf);
 
 static inline OValue omni_add(OState *S, OValue a, OValue b) {
   if (omni_is_int(a) && omni_is_int(b)) {
@@ -365,7 +380,11 @@ int omniR_main(int argc, char **argv, OProgram program);
 OValue omniR_run(OState *S, OProgram program);
 void omniR_state_init(OState *S, char *stack_top, size_t stack_size);
 void omniR_state_free(OState *S);
-void omniR_set_args(int argc, char **argv); /* what `command-line` returns: argv[0] is skipped */
+void omniR_set_args(int argc, char **argv);
+/* The program's global variables: shared with every thread once the program spawns one. */
+void omniR_globals(OValue **cells, size_t n);
+void omniR_share_globals(void);
+extern int omniR_threaded; /* set by the first spawn: values stored in globals become shared */ /* what `command-line` returns: argv[0] is skipped */
 /* Report an uncaught error on stderr as `error: MESSAGE IRRITANT...` (flushes stdout first). */
 void omniR_report(OState *S, OValue error);
 

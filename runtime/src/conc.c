@@ -145,6 +145,7 @@ OValue omniP_spawn(OState *S, OValue thunk) {
   th->thunk = omni_dup(thunk);
   th->result = OMNI_NIL;
   th->h.rc = 2; /* the caller's reference and the running thread's */
+  omniR_share_globals();
   omniO_share((OValue)th);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, OMNI_THREAD_STACK);

@@ -16,6 +16,21 @@
 static int omniR_argc;    /* program arguments (argv[0] excluded) */
 static char **omniR_argv; /* their text */
 
+static OValue **omniR_global_cells; /* the program's global variables */
+static size_t omniR_nglobals;       /* how many */
+int omniR_threaded;
+
+void omniR_globals(OValue **cells, size_t n) {
+  omniR_global_cells = cells;
+  omniR_nglobals = n;
+}
+
+void omniR_share_globals(void) {
+  size_t i;
+  omniR_threaded = 1;
+  for (i = 0; i < omniR_nglobals; i++) omniO_share(*omniR_global_cells[i]);
+}
+
 void omniR_set_args(int argc, char **argv) {
   omniR_argc = argc > 0 ? argc - 1 : 0;
   omniR_argv = argv + (argc > 0 ? 1 : 0);

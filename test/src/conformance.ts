@@ -12,7 +12,20 @@ export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 /** How each mode runs a case: the command line, given the case file name. */
 export const MODES: Record<string, (file: string) => string[]> = {
   interp: (file) => [process.execPath, CLI, 'run', '--interp', file],
+  'aot-gcc': (file) => [process.execPath, CLI, 'run', '--aot', '--cc', 'gcc', file],
+  'aot-clang': (file) => [process.execPath, CLI, 'run', '--aot', '--cc', 'clang', file],
+  'aot-asan': (file) => [process.execPath, CLI, 'run', '--aot', '--sanitize', file],
 };
+
+/** Sanitizer settings for every run: any report fails the run. */
+export const SANITIZER_ENV = {
+  ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:exitcode=86',
+  UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1:exitcode=86',
+  LSAN_OPTIONS: 'exitcode=86',
+};
+
+/** Lines a sanitizer prints when it finds a problem. */
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|WARNING: ThreadSanitizer/;
 
 export interface Case {
   name: string;
@@ -56,7 +69,7 @@ export interface CaseResult {
 
 export function runCommand(argv: string[], cwd: string, stdin: Buffer | null, timeoutMs: number): Promise<{ stdout: Buffer; stderr: string; status: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SANITIZER_ENV } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -82,6 +95,8 @@ export async function runCase(c: Case, mode: string, timeoutMs = 180_000): Promi
     const first = r.stderr.split('\n')[0];
     if (first !== c.expectedStderrLine) problems.push(`stderr first line ${JSON.stringify(first)}, expected ${JSON.stringify(c.expectedStderrLine)}`);
   }
+  const report = SANITIZER_REPORT.exec(r.stderr);
+  if (report) problems.push(`sanitizer report:\n${r.stderr.slice(Math.max(0, report.index - 200), report.index + 3000)}`);
   return { name: c.name, ok: problems.length === 0, problems, ms: Date.now() - started, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 

@@ -1,0 +1,248 @@
+// Reference counting in the Perceus style: walks each function's ANF once with the set of
+// owned variables and decides, at compile time, where every reference is duplicated or dropped.
+// - Operands consumed by an operation (call arguments, captures, stored values, returned values)
+//   are moved on their last use and duplicated otherwise.
+// - Operands an operation only reads (primitive arguments, the callee, a box) are borrowed; an
+//   owned variable is dropped right after its last use.
+// - A branch drops, on entry, what the other branch uses but it does not.
+// - Every operation that can raise records what must be dropped before the error propagates
+//   (to the caller, or to the handler of the innermost try).
+// - Tail calls pass ownership: everything else is dropped before the call.
+import type { Atom, Expr, FnDef, LVar, OnFail, Rhs, Use } from './ir.js';
+import { cannotRaise, primConsumes } from './ir.js';
+
+type Owned = Set<LVar>;
+
+interface FailCtx {
+  /** Owned by enclosing blocks: dropped too when an error leaves them. */
+  readonly outer: LVar[];
+  readonly target: (Rhs & { k: 'try' }) | null;
+}
+
+export function insertRc(functions: readonly FnDef[]): void {
+  for (const fn of functions) new Rc().fn(fn);
+}
+
+class Rc {
+  private readonly fvCache = new WeakMap<Expr, Set<LVar>>();
+
+  fn(fn: FnDef): void {
+    const params = fn.rest ? [...fn.params, fn.rest] : fn.params;
+    const used = this.fv(fn.body);
+    fn.entryDrops = params.filter((p) => !used.has(p));
+    this.expr(fn.body, new Set(params.filter((p) => used.has(p))), { outer: [], target: null });
+  }
+
+  // ------------------------------------------------------------------ free variables
+
+  fv(e: Expr): Set<LVar> {
+    let s = this.fvCache.get(e);
+    if (s) return s;
+    s = new Set();
+    const add = (a: Atom) => {
+      if (a.k === 'var') s!.add(a.v);
+    };
+    switch (e.k) {
+      case 'let':
+        for (const v of this.fv(e.body)) if (v !== e.v) s.add(v);
+        for (const v of this.rhsVars(e.rhs)) s.add(v);
+        break;
+      case 'if':
+        add(e.test);
+        for (const v of this.fv(e.then)) s.add(v);
+        for (const v of this.fv(e.else)) s.add(v);
+        break;
+      case 'ret':
+        add(e.a);
+        break;
+      case 'tail':
+        for (const v of this.rhsVars(e.call)) s.add(v);
+        break;
+      case 'jump':
+        e.args.forEach(add);
+        break;
+    }
+    this.fvCache.set(e, s);
+    return s;
+  }
+
+  private rhsVars(r: Rhs): Set<LVar> {
+    const s = new Set<LVar>();
+    for (const a of [...borrowedOperands(r), ...consumedOperands(r)]) if (a.k === 'var') s.add(a.v);
+    if (r.k === 'member') s.add(r.record);
+    if (r.k === 'block') for (const v of this.fv(r.body)) s.add(v);
+    if (r.k === 'try') {
+      for (const v of this.fv(r.body)) s.add(v);
+      for (const v of this.fv(r.handler)) if (v !== r.err) s.add(v);
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------------------ ownership
+
+  /** Decide move or dup for each consumed operand; returns the uses and the moved variables. */
+  private consume(r: Rhs, owned: Owned, liveAfter: Set<LVar>): { uses: Use[]; moved: Set<LVar> } {
+    const consumed = consumedOperands(r);
+    const borrowed = new Set(borrowedOperands(r).flatMap((a) => (a.k === 'var' ? [a.v] : [])));
+    if (r.k === 'member') borrowed.add(r.record);
+    const moved = new Set<LVar>();
+    const uses = consumed.map((a, i): Use => {
+      if (a.k !== 'var') return 'dup';
+      const v = a.v;
+      const laterUse = consumed.slice(i + 1).some((b) => b.k === 'var' && b.v === v);
+      if (owned.has(v) && !moved.has(v) && !liveAfter.has(v) && !borrowed.has(v) && !laterUse) {
+        moved.add(v);
+        return 'move';
+      }
+      return 'dup';
+    });
+    return { uses, moved };
+  }
+
+  private failOf(owned: Owned, moved: Set<LVar>, fail: FailCtx): OnFail {
+    return { drops: [...[...owned].filter((v) => !moved.has(v)), ...fail.outer], target: fail.target };
+  }
+
+  private expr(e: Expr, owned: Owned, fail: FailCtx): void {
+    switch (e.k) {
+      case 'ret': {
+        const a = e.a;
+        if (a.k === 'var' && owned.has(a.v)) {
+          e.use = 'move';
+          e.drops = [...owned].filter((v) => v !== a.v);
+        } else {
+          e.use = 'dup';
+          e.drops = [...owned];
+        }
+        return;
+      }
+      case 'if': {
+        for (const [branch, key] of [
+          [e.then, 'thenDrops'],
+          [e.else, 'elseDrops'],
+        ] as const) {
+          const used = this.fv(branch);
+          e[key] = [...owned].filter((v) => !used.has(v));
+          this.expr(branch, new Set([...owned].filter((v) => used.has(v))), fail);
+        }
+        return;
+      }
+      case 'tail': {
+        const { uses, moved } = this.consume(e.call, owned, new Set());
+        e.call.uses = uses;
+        const fnVar = e.call.k === 'call' && e.call.fn.k === 'var' && owned.has(e.call.fn.v) ? e.call.fn.v : null;
+        e.after = fnVar ? [fnVar] : [];
+        e.drops = [...owned].filter((v) => !moved.has(v) && v !== fnVar);
+        e.fail = { drops: [], target: null };
+        return;
+      }
+      case 'jump': {
+        const { uses, moved } = this.consumeAtoms(e.args, owned);
+        e.uses = uses;
+        e.drops = [...owned].filter((v) => !moved.has(v));
+        return;
+      }
+      case 'let':
+        return this.letExpr(e, owned, fail);
+    }
+  }
+
+  private consumeAtoms(atoms: Atom[], owned: Owned): { uses: Use[]; moved: Set<LVar> } {
+    return this.consume({ k: 'record', captures: atoms }, owned, new Set());
+  }
+
+  private letExpr(e: Expr & { k: 'let' }, owned: Owned, fail: FailCtx): void {
+    const liveAfter = new Set(this.fv(e.body));
+    liveAfter.delete(e.v);
+    const r = e.rhs;
+    let rest: Owned;
+    if (r.k === 'block') {
+      const keep = [...owned].filter((v) => liveAfter.has(v));
+      const inner = new Set([...owned].filter((v) => !liveAfter.has(v)));
+      this.expr(r.body, inner, { outer: [...keep, ...fail.outer], target: fail.target });
+      rest = new Set(keep);
+      e.after = [];
+    } else if (r.k === 'try') {
+      const handlerUses = new Set(this.fv(r.handler));
+      handlerUses.delete(r.err);
+      const keep = [...owned].filter((v) => liveAfter.has(v) || handlerUses.has(v));
+      const forBody = new Set([...owned].filter((v) => !keep.includes(v)));
+      this.expr(r.body, forBody, { outer: [], target: r });
+      const handlerOnly = keep.filter((v) => !liveAfter.has(v));
+      r.drops = handlerOnly;
+      const survivors = keep.filter((v) => liveAfter.has(v));
+      this.expr(r.handler, new Set([...handlerOnly, r.err]), { outer: [...survivors, ...fail.outer], target: fail.target });
+      e.fail = { drops: [...keep, ...fail.outer], target: fail.target };
+      rest = new Set(survivors);
+      e.after = [];
+    } else {
+      const { uses, moved } = this.consume(r, owned, liveAfter);
+      setUses(r, uses);
+      if (!cannotRaise(r)) e.fail = this.failOf(owned, moved, fail);
+      e.after = [...owned].filter((v) => !moved.has(v) && !liveAfter.has(v));
+      rest = new Set([...owned].filter((v) => !moved.has(v) && liveAfter.has(v)));
+    }
+    if (!e.v.borrowed) {
+      if (liveAfter.has(e.v) || this.fv(e.body).has(e.v)) rest.add(e.v);
+      else e.after.push(e.v);
+    }
+    this.expr(e.body, rest, fail);
+  }
+}
+
+function setUses(r: Rhs, uses: Use[]): void {
+  switch (r.k) {
+    case 'atom':
+    case 'setglobal':
+    case 'box':
+    case 'setbox':
+      r.use = uses[0];
+      return;
+    case 'prim':
+    case 'call':
+    case 'direct':
+    case 'closure':
+    case 'record':
+      r.uses = uses;
+      return;
+    default:
+      return;
+  }
+}
+
+/** Operands an operation reads without taking ownership. */
+export function borrowedOperands(r: Rhs): Atom[] {
+  switch (r.k) {
+    case 'prim':
+      return primConsumes(r.p) ? [] : r.args;
+    case 'call':
+      return [r.fn];
+    case 'unbox':
+      return [r.box];
+    case 'setbox':
+      return [r.box];
+    default:
+      return [];
+  }
+}
+
+/** Operands an operation takes ownership of. */
+export function consumedOperands(r: Rhs): Atom[] {
+  switch (r.k) {
+    case 'atom':
+    case 'setglobal':
+    case 'box':
+    case 'setbox':
+      return [r.a];
+    case 'prim':
+      return primConsumes(r.p) ? r.args : [];
+    case 'call':
+    case 'direct':
+      return r.args;
+    case 'closure':
+    case 'record':
+      return r.captures;
+    default:
+      return [];
+  }
+}
