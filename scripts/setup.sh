@@ -19,3 +19,27 @@ fi
 
 log "building the TypeScript packages"
 npm run --silent build
+
+# Debian packages: the C compilers the native back end drives (gcc and clang for AOT builds,
+# tcc and libtcc for the JIT).
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+command -v tcc >/dev/null 2>&1 || missing+=(tcc)
+command -v make >/dev/null 2>&1 || missing+=(make)
+[ -f /usr/include/libtcc.h ] || missing+=(libtcc-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]}) and run again"
+    exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+fi
+
+# The C runtime: regenerate the parts derived from the primitive table, then build libomni.a
+# (release and sanitized) for the host triple. make rebuilds only what changed.
+node compiler/dist/backend/gen-runtime.js
+log "building the C runtime (runtime/build/$(gcc -dumpmachine))"
+make -s -C runtime -j"$(nproc)" release asan

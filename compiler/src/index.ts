@@ -14,3 +14,4 @@ export * from './pipeline.js';
 export { MemoryHost, interpretSource, type SourceRun } from './interp/memory-host.js';
 export { compileToC, compileToIr } from './backend/compile.js';
 export * from './backend/toolchain.js';
+export { primtabSource, updateHeader } from './backend/runtime-table.js';

@@ -39,7 +39,12 @@ struct OChannel {
 OValue omniT_atom(OState *S, OValue v) {
   OAtom *a = omniO_alloc(S, sizeof(OAtom), OT_ATOM);
   pthread_mutex_t *mu = malloc(sizeof *mu);
-  pthread_mutex_init(mu, NULL);
+  pthread_mutexattr_t attr;
+  /* recursive: f in (swap! a f) may deref or print a itself */
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(mu, &attr);
+  pthread_mutexattr_destroy(&attr);
   a->lock = mu;
   a->value = v;
   return (OValue)a;

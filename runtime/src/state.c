@@ -124,7 +124,7 @@ int omniR_main(int argc, char **argv, OProgram program) {
 OValue omniP_command_line(OState *S) {
   OValue list = OMNI_NIL;
   int i;
-  for (i = omniR_argc - 1; i >= 0; i--) list = omniL_cons(S, omniS_cstring(S, omniR_argv[i]), list);
+  for (i = omniR_argc - 1; i >= 0; i--) list = omniL_cons(S, omniS_from_utf8(S, omniR_argv[i], strlen(omniR_argv[i])), list);
   return list;
 }
 
@@ -149,7 +149,7 @@ OValue omniP_getenv(OState *S, OValue name) {
   const char *v;
   if (!omni_is_string(name)) return omniE_type(S, "getenv", "string", name);
   v = getenv(omni_str(name)->data);
-  return v ? omniS_cstring(S, v) : OMNI_NIL;
+  return v ? omniS_from_utf8(S, v, strlen(v)) : OMNI_NIL;
 }
 
 OValue omniP_current_time_ms(OState *S) {

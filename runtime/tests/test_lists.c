@@ -4,61 +4,13 @@
 ** Runs under ASan/LSan: everything allocated is released.
 */
 #include "omnilisp.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
 
-#define CHECK(c)                                                                                   \
-  do {                                                                                             \
-    if (!(c)) {                                                                                    \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);                       \
-      failures++;                                                                                  \
-    }                                                                                              \
-  } while (0)
-
-/* Checks that v (consumed) prints as expected with write. */
-static void check_print(OState *S, int line, OValue v, const char *expected) {
-  OBuf b = {0};
-  if (v == OMNI_RAISED) {
-    OValue e = omniE_take(S);
-    fprintf(stderr, "%s:%d: unexpected error: %s\n", __FILE__, line, omni_str(((OError *)e)->message)->data);
-    omni_drop(S, e);
-    failures++;
-    return;
-  }
-  omniIO_print(S, &b, v, 1);
-  omniIO_buf_put(&b, "", 1);
-  if (strcmp(b.data, expected) != 0) {
-    fprintf(stderr, "%s:%d: printed %s, expected %s\n", __FILE__, line, b.data, expected);
-    failures++;
-  }
-  free(b.data);
-  omni_drop(S, v);
-}
-#define CHECK_PRINT(S, v, text) check_print(S, __LINE__, v, text)
-
-/* Checks that r is OMNI_RAISED with exactly this message, and clears the error. */
-static void check_error(OState *S, int line, OValue r, const char *message) {
-  OValue e;
-  const char *got;
-  if (r != OMNI_RAISED) {
-    fprintf(stderr, "%s:%d: expected error %s, got a value\n", __FILE__, line, message);
-    omni_drop(S, r);
-    failures++;
-    return;
-  }
-  e = omniE_take(S);
-  got = omni_str(((OError *)e)->message)->data;
-  if (strcmp(got, message) != 0) {
-    fprintf(stderr, "%s:%d: error %s, expected %s\n", __FILE__, line, got, message);
-    failures++;
-  }
-  omni_drop(S, e);
-}
-#define CHECK_ERROR(S, r, text) check_error(S, __LINE__, r, text)
 
 #define INT(i) omni_mkint(i)
 

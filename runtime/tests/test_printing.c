@@ -5,6 +5,7 @@
 ** Runs under ASan/LSan: everything allocated is released.
 */
 #include "omnilisp.h"
+#include "check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,15 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(c)                                                                                   \
-  do {                                                                                             \
-    if (!(c)) {                                                                                    \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);                       \
-      failures++;                                                                                  \
-    }                                                                                              \
-  } while (0)
 
 #define INT(i) omni_mkint(i)
 #define STR(s) omniS_cstring(S, s)

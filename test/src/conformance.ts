@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CONFORMANCE_DIR = process.env.OMNI_CONFORMANCE_DIR ?? path.resolve(REPO_ROOT, '../shared/conformance');
 export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
+/** The project's own cases in the same format (memory, unwinding, and other native-specific checks). */
+export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
 
 /** How each mode runs a case: the command line, given the case file name. */
 export const MODES: Record<string, (file: string) => string[]> = {

@@ -1,0 +1,21 @@
+// The C runtime: its own unit tests (run under ASan/LSan by `make test`) and the sources derived
+// from the primitive table being current.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RUNTIME_DIR, primtabSource, updateHeader } from '@omnilisp/compiler';
+
+describe('C runtime', () => {
+  it('passes its unit tests under AddressSanitizer and LeakSanitizer', () => {
+    const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, 'test'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test_rc_cycles/);
+  });
+
+  it('has the primitive prototypes and procedure table generated from the current primitive table', () => {
+    const header = fs.readFileSync(path.join(RUNTIME_DIR, 'include/omnilisp.h'), 'utf8');
+    expect(updateHeader(header)).toBe(header);
+    expect(fs.readFileSync(path.join(RUNTIME_DIR, 'src/primtab.c'), 'utf8')).toBe(primtabSource());
+  });
+});
