@@ -92,7 +92,7 @@ typedef struct OObj {
   uint32_t rc;   /* reference count (meaningless when OF_IMMORTAL) */
   uint8_t type;  /* OType */
   uint8_t flags; /* OF_* bits */
-  uint16_t aux;  /* per-type small field (unused by most types) */
+  uint16_t aux;  /* allocator size class + 1 (0: plain malloc block) */
 } OObj;
 
 typedef struct OState OState;
@@ -203,6 +203,8 @@ static inline double omni_bits_double(uint64_t bits) {
 
 /* ---------------------------------------------------------------- per-thread state */
 
+#define OMNI_POOL_CLASSES 8 /* pooled sizes: 8, 16, ..., 64 bytes */
+
 typedef struct OFreeStack {
   OObj **items; /* objects whose count reached zero, waiting to release their children */
   size_t len;   /* used */
@@ -216,6 +218,9 @@ struct OState {
   int exit_code;        /* status passed to `exit` */
   OFreeStack pending;   /* work list of the iterative free */
   OFreeStack roots;     /* cycle collector: mutable containers whose count dropped to non-zero */
+  size_t gc_threshold;  /* collect when this many candidates are buffered */
+  void *pool[OMNI_POOL_CLASSES]; /* free lists of small objects, by 8-byte size class */
+  void *slabs;          /* blocks the pooled objects are carved from (linked through word 0) */
   OThread *thread;      /* the OmniLisp thread running on this state (NULL for main) */
 };
 
@@ -248,7 +253,9 @@ static inline void omni_drop(OState *S, OValue v) {
 }
 
 void *omniO_alloc(OState *S, size_t size, OType type); /* rc 1, flags 0; never returns NULL */
-void omniO_free_memory(OObj *o);                      /* return an object's memory */
+void omniO_free_memory(OState *S, OObj *o);           /* return an object's memory */
+void omniO_pool_release(OState *S); /* a finishing state hands its pooled memory on */
+void omniO_pool_adopt(OState *S);   /* a starting state takes pooled memory left by others */
 OValue omniO_immortal(OValue v); /* make v and everything it references immortal (literals) */
 void omniO_share(OValue v);      /* mark v and everything it references shared (threads) */
 /* Call visit(S, child) for every value o references. */

@@ -68,16 +68,19 @@ static void omniG_release_shared(OState *S, OValue v) {
   if (omni_is_ptr(v) && (omni_obj(v)->flags & OF_SHARED)) omni_drop(S, v);
 }
 
-static void omniG_drain(OState *S, size_t base, void (*visit)(OState *, OValue)) {
-  while (S->pending.len > base) omniO_children(S, S->pending.items[--S->pending.len], visit);
+/* Visit the children of everything pushed above base; returns how many objects were visited. */
+static size_t omniG_drain(OState *S, size_t base, void (*visit)(OState *, OValue)) {
+  size_t n = 0;
+  for (; S->pending.len > base; n++) omniO_children(S, S->pending.items[--S->pending.len], visit);
+  return n;
 }
 
-static void omniG_mark_gray(OState *S, OObj *root) {
+static size_t omniG_mark_gray(OState *S, OObj *root) {
   size_t base = S->pending.len;
-  if (omniG_color(root) == OMNI_GRAY) return;
+  if (omniG_color(root) == OMNI_GRAY) return 0;
   omniG_paint(root, OMNI_GRAY);
   omniG_push(&S->pending, root);
-  omniG_drain(S, base, omniG_gray_child);
+  return omniG_drain(S, base, omniG_gray_child);
 }
 
 static void omniG_scan_black(OState *S, OObj *o) {
@@ -126,17 +129,17 @@ static void omniG_gather_white(OState *S, OObj *root, OFreeStack *garbage) {
 
 void omniG_collect(OState *S) {
   OFreeStack roots = S->roots, garbage = {0};
-  size_t i, kept = 0;
+  size_t i, kept = 0, visited = 0;
   S->roots = (OFreeStack){0};
   for (i = 0; i < roots.len; i++) {
     OObj *o = roots.items[i];
     if (o->flags & OF_DEAD) {
-      omniO_free_memory(o);
+      omniO_free_memory(S, o);
     } else if (o->flags & OF_SHARED) {
       o->flags &= (uint8_t)~OF_BUFFERED;
     } else {
       roots.items[kept++] = o;
-      omniG_mark_gray(S, o);
+      visited += omniG_mark_gray(S, o);
     }
   }
   for (i = 0; i < kept; i++) omniG_scan(S, roots.items[i]);
@@ -147,8 +150,10 @@ void omniG_collect(OState *S) {
   for (i = 0; i < garbage.len; i++) omniO_children(S, garbage.items[i], omniG_release_shared);
   for (i = 0; i < garbage.len; i++) {
     garbage.items[i]->flags &= (uint8_t)~OF_BUFFERED;
-    omniO_free_memory(garbage.items[i]);
+    omniO_free_memory(S, garbage.items[i]);
   }
   free(garbage.items);
   free(roots.items);
+  /* the next collection waits until buffering has cost about as much as this one traversed */
+  S->gc_threshold = visited * 2 > 10000 ? visited * 2 : 10000;
 }

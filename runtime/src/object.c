@@ -4,21 +4,95 @@
 */
 #include "omnilisp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void omniO_out_of_memory(void) {
   fputs("error: out of memory\n", stderr);
   abort();
 }
 
+/*
+** Small objects come from per-thread free lists (one per 16-byte size class); the sanitized
+** build uses plain malloc so that AddressSanitizer sees every object's lifetime.
+*/
+#ifdef OMNI_ASAN
+#define OMNI_POOLED 0
+#else
+#define OMNI_POOLED 1
+#endif
+
+#define OMNI_SLAB_BYTES 65536
+
+/* Carve a new slab into free objects of size class cls. */
+static void omniO_refill(OState *S, size_t cls) {
+  size_t size = (cls + 1) * 8, n = (OMNI_SLAB_BYTES - 16) / size, i;
+  char *slab = malloc(OMNI_SLAB_BYTES), *first;
+  if (!slab) omniO_out_of_memory();
+  *(void **)slab = S->slabs;
+  S->slabs = slab;
+  first = slab + 16;
+  for (i = 0; i < n; i++) *(void **)(first + i * size) = i + 1 < n ? first + (i + 1) * size : S->pool[cls];
+  S->pool[cls] = first;
+}
+
 void *omniO_alloc(OState *S, size_t size, OType type) {
-  OObj *o = calloc(1, size);
-  if (!o) omniO_out_of_memory();
+  size_t cls = (size + 7) / 8 - 1;
+  OObj *o;
+  if (OMNI_POOLED && S && cls < OMNI_POOL_CLASSES) {
+    if (!S->pool[cls]) omniO_refill(S, cls);
+    o = S->pool[cls];
+    S->pool[cls] = *(void **)o;
+    memset(o, 0, (cls + 1) * 8);
+    o->aux = (uint16_t)(cls + 1);
+  } else {
+    o = calloc(1, size);
+    if (!o) omniO_out_of_memory();
+  }
   o->rc = 1;
   o->type = (uint8_t)type;
-  if (type >= OT_FIRST_MUTABLE && S && S->roots.len > 10000) omniG_collect(S);
+  if (type >= OT_FIRST_MUTABLE && S && S->roots.len > (S->gc_threshold ? S->gc_threshold : 10000))
+    omniG_collect(S);
   return o;
+}
+
+/*
+** Pooled objects migrate between threads (a value made by one thread is often freed by another),
+** so slabs are never freed while the process runs: a finished thread hands its free lists and
+** slabs to the next state that starts.
+*/
+static struct {
+  pthread_mutex_t mu;             /* guards the fields below */
+  void *pool[OMNI_POOL_CLASSES];  /* free objects left by finished threads */
+  void *slabs;                    /* their slabs */
+} omniO_orphans = {PTHREAD_MUTEX_INITIALIZER, {0}, 0};
+
+/* Append list b (linked through word 0) to the end of list *a. */
+static void omniO_splice(void **a, void *b) {
+  if (!b) return;
+  while (*a) a = (void **)*a;
+  *a = b;
+}
+
+void omniO_pool_release(OState *S) {
+  int cls;
+  pthread_mutex_lock(&omniO_orphans.mu);
+  for (cls = 0; cls < OMNI_POOL_CLASSES; cls++) omniO_splice(&omniO_orphans.pool[cls], S->pool[cls]);
+  omniO_splice(&omniO_orphans.slabs, S->slabs);
+  pthread_mutex_unlock(&omniO_orphans.mu);
+  memset(S->pool, 0, sizeof S->pool);
+  S->slabs = NULL;
+}
+
+void omniO_pool_adopt(OState *S) {
+  pthread_mutex_lock(&omniO_orphans.mu);
+  memcpy(S->pool, omniO_orphans.pool, sizeof S->pool);
+  S->slabs = omniO_orphans.slabs;
+  memset(omniO_orphans.pool, 0, sizeof omniO_orphans.pool);
+  omniO_orphans.slabs = NULL;
+  pthread_mutex_unlock(&omniO_orphans.mu);
 }
 
 void omniO_inc_slow(OObj *o) {
@@ -97,14 +171,19 @@ static void omniO_drop_child(OState *S, OValue v) {
   }
 }
 
-void omniO_free_memory(OObj *o) {
+void omniO_free_memory(OState *S, OObj *o) {
   if (o->type == OT_DICT) {
     free(((ODict *)o)->entries);
     free(((ODict *)o)->slots);
   } else if (o->type == OT_CHANNEL || o->type == OT_THREAD || o->type == OT_ATOM) {
     omniT_free(o);
   }
-  free(o);
+  if (o->aux) {
+    *(void **)o = S->pool[o->aux - 1];
+    S->pool[o->aux - 1] = o;
+  } else {
+    free(o);
+  }
 }
 
 void omniO_release(OState *S, OObj *o) {
@@ -114,7 +193,7 @@ void omniO_release(OState *S, OObj *o) {
     OObj *dead = S->pending.items[--S->pending.len];
     omniO_children(S, dead, omniO_drop_child);
     if (dead->flags & OF_BUFFERED) dead->flags |= OF_DEAD; /* the collector frees it */
-    else omniO_free_memory(dead);
+    else omniO_free_memory(S, dead);
   }
 }
 

@@ -40,6 +40,8 @@ void omniR_state_init(OState *S, char *stack_top, size_t stack_size) {
   memset(S, 0, sizeof *S);
   S->error = OMNI_NIL;
   S->stack_limit = stack_top - stack_size + OMNI_STACK_RESERVE;
+  S->gc_threshold = 10000;
+  omniO_pool_adopt(S);
 }
 
 void omniR_state_free(OState *S) {
@@ -48,6 +50,7 @@ void omniR_state_free(OState *S) {
   omniG_collect(S);
   free(S->pending.items);
   free(S->roots.items);
+  omniO_pool_release(S);
   S->pending = (OFreeStack){0};
 }
 

@@ -1,0 +1,26 @@
+;; primes: sieve of Eratosthenes on a vector up to 2,000,000, repeated.
+(define (sieve n)
+  (let ((v (make-vector (+ n 1) #t)))
+    (vector-set! v 0 #f)
+    (vector-set! v 1 #f)
+    (let outer ((i 2))
+      (when (<= (* i i) n)
+        (when (vector-ref v i)
+          (let inner ((j (* i i)))
+            (when (<= j n)
+              (vector-set! v j #f)
+              (inner (+ j i)))))
+        (outer (+ i 1))))
+    (let count ((i 0) (c 0) (s 0))
+      (if (> i n)
+          (+ (* c 1000) (remainder s 997))
+          (if (vector-ref v i)
+              (count (+ i 1) (+ c 1) (+ s i))
+              (count (+ i 1) c s))))))
+
+(define (repeat k acc)
+  (if (= k 0)
+      acc
+      (repeat (- k 1) (+ acc (sieve 2000000)))))
+
+(display "primes ") (display (repeat 6 0)) (newline)
