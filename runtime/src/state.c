@@ -5,6 +5,8 @@
 #include "omnilisp.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +38,76 @@ void omniR_set_args(int argc, char **argv) {
   omniR_argv = argv + (argc > 0 ? 1 : 0);
 }
 
+/*
+** Generated code checks S->stack_limit on entry, so OmniLisp recursion raises `stack overflow`.
+** C code below the limit (a primitive recursing into deeply nested data) can still reach the
+** guard page: the SIGSEGV handler, on an alternate stack, reports that as `stack overflow` and
+** exits instead of crashing. (Not in the sanitized build: AddressSanitizer owns SIGSEGV there.)
+*/
+static __thread void *omniR_alt_stack;  /* the signal stack the handler runs on */
+
+#ifndef OMNI_ASAN
+static __thread char *omniR_stack_low;  /* lowest address of this thread's stack */
+static __thread char *omniR_stack_high; /* highest */
+
+static void omniR_segv(int sig, siginfo_t *info, void *ctx) {
+  static const char msg[] = "error: stack overflow\n";
+  char *addr = info->si_addr;
+  (void)ctx;
+  if (omniR_stack_low && addr >= omniR_stack_low - 65536 && addr < omniR_stack_high) {
+    omniIO_flush();
+    if (write(2, msg, sizeof msg - 1) < 0) _exit(1);
+    _exit(1);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+#endif
+
+/* Give the calling thread an alternate signal stack and the overflow handler. */
+static void omniR_guard_stack(char *top, size_t size) {
+#ifndef OMNI_ASAN
+  static const size_t alt_size = 65536;
+  stack_t alt;
+  struct sigaction sa;
+  omniR_stack_low = top - size;
+  omniR_stack_high = top + 4096;
+  alt.ss_sp = omniR_alt_stack = malloc(alt_size);
+  alt.ss_size = alt_size;
+  alt.ss_flags = 0;
+  if (!alt.ss_sp || sigaltstack(&alt, NULL) != 0) return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = omniR_segv;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, NULL);
+#else
+  (void)top;
+  (void)size;
+#endif
+}
+
 void omniR_state_init(OState *S, char *stack_top, size_t stack_size) {
   memset(S, 0, sizeof *S);
   S->error = OMNI_NIL;
   S->stack_limit = stack_top - stack_size + OMNI_STACK_RESERVE;
   S->gc_threshold = 10000;
   omniO_pool_adopt(S);
+  omniR_guard_stack(stack_top, stack_size);
+}
+
+static void omniR_unguard_stack(void) {
+  stack_t off;
+  if (!omniR_alt_stack) return;
+  memset(&off, 0, sizeof off);
+  off.ss_flags = SS_DISABLE;
+  sigaltstack(&off, NULL);
+  free(omniR_alt_stack);
+  omniR_alt_stack = NULL;
 }
 
 void omniR_state_free(OState *S) {
+  omniR_unguard_stack();
   omni_drop(S, S->error);
   S->error = OMNI_NIL;
   omniG_collect(S);
