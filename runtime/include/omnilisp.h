@@ -335,6 +335,15 @@ static inline OValue omni_sub(OState *S, OValue a, OValue b) {
   return omniN_sub2(S, a, b);
 }
 
+/* Small ints multiply without any overflow check: |a|, |b| < 2^29 keeps the product in range. */
+static inline OValue omni_mul(OState *S, OValue a, OValue b) {
+  if (omni_is_int(a) && omni_is_int(b)) {
+    int64_t x = omni_int(a), y = omni_int(b);
+    if (x > -536870912 && x < 536870912 && y > -536870912 && y < 536870912) return omni_mkint(x * y);
+  }
+  return omniN_mul2(S, a, b);
+}
+
 /* Comparisons return t, nil or OMNI_RAISED. */
 #define OMNI_DEFINE_CMP(fname, op, pname)                                                          \
   static inline OValue fname(OState *S, OValue a, OValue b) {                                      \

@@ -38,22 +38,19 @@ static OValue omniE_raise_buf(OState *S, OBuf *b) {
 
 OValue omniE_raisef(OState *S, const char *fmt, ...) {
   OBuf b = {0};
-  char small[256];
+  va_list ap, again;
+  char probe[1];
   int n;
-  va_list ap;
   va_start(ap, fmt);
-  n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n < (int)sizeof small) {
-    omniIO_buf_put(&b, small, (size_t)n);
-  } else {
-    char *big = malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    omniIO_buf_put(&b, big, (size_t)n);
-    free(big);
+  va_copy(again, ap);
+  n = vsnprintf(probe, sizeof probe, fmt, ap);
+  b.data = malloc((size_t)n + 1);
+  if (b.data) {
+    vsnprintf(b.data, (size_t)n + 1, fmt, again);
+    b.len = b.cap = (size_t)n;
   }
+  va_end(again);
+  va_end(ap);
   return omniE_raise_buf(S, &b);
 }
 

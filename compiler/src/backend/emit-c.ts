@@ -29,6 +29,7 @@ const globalName = (g: Global, i: number) => `omni_g_${identPart(g.name)}_${i}`;
 const INLINE_BINARY: Record<string, string> = {
   '+': 'omni_add',
   '-': 'omni_sub',
+  '*': 'omni_mul',
   '<': 'omni_lt',
   '>': 'omni_gt',
   '<=': 'omni_le',
