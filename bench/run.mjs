@@ -115,8 +115,7 @@ const IMPLS = {
       }
       return `omnilisp build --cc ${opts.cc} -O 2`;
     },
-    compile(name, dir) {
-      const src = join(BENCH, 'programs', `${name}.omni`);
+    compile(name, dir, src = join(BENCH, 'programs', `${name}.omni`)) {
       const exe = join(dir, name);
       const r = run(process.execPath, [CLI, 'build', src, '-o', exe, '--cc', opts.cc, '-O', '2'], { timeoutMs: 600000 });
       return compileResult(r, 'omnilisp build', [exe]);
@@ -132,9 +131,9 @@ const IMPLS = {
       const v = out.match(/Version\s+([^\s]+)/i);
       return `csc -O3${v ? ` (CHICKEN ${v[1]})` : ''}`;
     },
-    compile(name, dir) {
+    compile(name, dir, src = join(BENCH, 'scheme', `${name}.scm`)) {
       const exe = join(dir, name);
-      const r = run('csc', ['-O3', join(BENCH, 'scheme', `${name}.scm`), '-o', exe], { timeoutMs: 600000 });
+      const r = run('csc', ['-O3', src, '-o', exe], { timeoutMs: 600000 });
       return compileResult(r, 'csc', [exe]);
     },
   },
@@ -148,9 +147,9 @@ const IMPLS = {
       if (r.status !== 0 || !v) return null;
       return `gsc -exe (Gambit ${v[1]}, standard-bindings/extended-bindings/block)`;
     },
-    compile(name, dir) {
+    compile(name, dir, orig = join(BENCH, 'scheme', `${name}.scm`)) {
       const src = join(dir, `${name}.scm`);
-      writeFileSync(src, GAMBIT_PRELUDE + readFileSync(join(BENCH, 'scheme', `${name}.scm`), 'utf8'));
+      writeFileSync(src, GAMBIT_PRELUDE + readFileSync(orig, 'utf8'));
       const exe = join(dir, name);
       const r = run('gsc', ['-exe', '-o', exe, src], { timeoutMs: 600000 });
       return compileResult(r, 'gsc', [exe]);
@@ -168,8 +167,7 @@ const IMPLS = {
       }
       return null;
     },
-    compile(name, dir) {
-      const src = join(BENCH, 'scheme', `${name}.scm`);
+    compile(name, dir, src = join(BENCH, 'scheme', `${name}.scm`)) {
       const obj = join(dir, `${name}.so`);
       const r = run(this.bin, ['-q'], { input: `(compile-script ${JSON.stringify(src)} ${JSON.stringify(obj)})\n`, timeoutMs: 600000 });
       if (r.status === 0 && !existsSync(obj)) return { error: `chez compile-script wrote nothing:\n${firstLines(r.stderr || r.stdout)}` };
@@ -185,8 +183,7 @@ const IMPLS = {
       if (r.status !== 0 || !v) return null;
       return `guile compile-file + load-compiled (Guile ${v[1]})`;
     },
-    compile(name, dir) {
-      const src = join(BENCH, 'scheme', `${name}.scm`);
+    compile(name, dir, src = join(BENCH, 'scheme', `${name}.scm`)) {
       const obj = join(dir, `${name}.go`);
       const code = `(use-modules (system base compile)) (compile-file ${JSON.stringify(src)} #:output-file ${JSON.stringify(obj)})`;
       const env = { ...process.env, GUILE_AUTO_COMPILE: '0' };
@@ -253,6 +250,25 @@ function main() {
   for (const i of impls) console.log(`  ${IMPLS[i].label.padEnd(9)} ${IMPLS[i].version}`);
   for (const s of skipped) console.log(`  ${s.padEnd(9)} skipped: not installed`);
   console.log('');
+
+  // Start-up cost of each implementation: a program that prints one line (not in the means).
+  const startup = {};
+  {
+    const dir = join(BUILD, 'startup');
+    mkdirSync(dir, { recursive: true });
+    const omniSrc = join(dir, 'startup.omni'), scmSrc = join(dir, 'startup-src.scm');
+    writeFileSync(omniSrc, '(print "startup" 1)\n');
+    writeFileSync(scmSrc, '(display "startup 1") (newline)\n');
+    for (const impl of impls) {
+      log(`[startup] ${IMPLS[impl].label}`);
+      const implDir = join(dir, impl);
+      mkdirSync(implDir, { recursive: true });
+      const c = IMPLS[impl].compile('startup', implDir, impl === 'omnilisp' ? omniSrc : scmSrc);
+      const m = c.error ? { error: 'build failed', detail: c.error } : measure(c.cmd, opts.runs);
+      if (m.error) m.error = m.error.startsWith('build') ? m.error : 'run failed';
+      startup[impl] = m;
+    }
+  }
 
   // results[name][impl] = { ms, rssKiB, output } | { error }
   const results = {};
@@ -326,6 +342,9 @@ function main() {
   console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const row of rows) console.log(fmt(row));
   console.log('');
+  console.log('start-up (a program printing one line; included in every time above, not in the means):');
+  console.log('  ' + impls.map((i) => `${IMPLS[i].label} ${startup[i].error ?? `${startup[i].ms.toFixed(0)} ms / ${startup[i].rssKiB} KiB`}`).join(', '));
+  console.log('');
 
   console.log('geometric mean of OmniLisp/peer time ratios (lower is better for OmniLisp):');
   const targets = { chicken: 0.5, chez: 1.3 };
@@ -336,7 +355,9 @@ function main() {
     if (targets[p] !== undefined && n > 0) verdict = g <= targets[p] ? `  target <= ${targets[p]}: met` : `  target <= ${targets[p]}: NOT met`;
     console.log(`  vs ${IMPLS[p].label.padEnd(8)} ${n ? g.toFixed(3) : 'n/a'}  (over ${n} benchmark${n === 1 ? '' : 's'})${verdict}`);
   }
-  for (const p of ['chicken', 'chez']) if (!peers.includes(p)) console.log(`  vs ${IMPLS[p].label.padEnd(8)} n/a (skipped)`);
+  for (const p of ['chicken', 'chez']) {
+    if (!peers.includes(p)) console.log(`  vs ${IMPLS[p].label.padEnd(8)} n/a (${skipped.includes(p) ? 'skipped: not installed' : 'not in --peers'})`);
+  }
 
   if (memory.length) {
     console.log('');
