@@ -107,13 +107,13 @@ describe('derived forms lower to core nodes', () => {
     expect(shown('(let* () 1 2)')).toEqual(['(seq 1 2)']);
   });
 
-  it('named let becomes a call of a letrec-bound lambda named after the loop', () => {
+  it('named let binds its inits to fresh names, then calls a letrec-bound lambda named after the loop', () => {
     const n = one('(let loop ((i 0) (acc nil)) (loop (+ i 1) acc))');
-    expect(show(n)).toBe('((letrec ((loop (lambda:loop (i acc) (loop (+ i 1) acc)))) loop) 0 nil)');
-    expect(n.k).toBe('call');
-    if (n.k !== 'call') return;
-    expect(n.fn.k).toBe('letrec');
-    expect(n.args.map(show)).toEqual(['0', 'nil']);
+    expect(show(n)).toBe('(let ((#i 0) (#acc nil)) (letrec ((loop (lambda:loop (i acc) (loop (+ i 1) acc)))) (loop #i #acc)))');
+    expect(n.k).toBe('let');
+    if (n.k !== 'let') return;
+    expect(n.inits.map(show)).toEqual(['0', 'nil']);
+    expect(n.names.every((s) => !s.interned)).toBe(true);
   });
 
   it('leading defines of a body become one letrec around the remaining expressions', () => {

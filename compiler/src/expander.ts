@@ -355,7 +355,11 @@ export class Expander {
     return mk.let(names, initNodes, this.expandBody(items.slice(2), loc, scope.extend(names)), loc);
   }
 
-  /** `(let loop ((x e)...) body...)` is `((letrec ((loop (lambda (x...) body...))) loop) e...)`. */
+  /**
+   * `(let loop ((x e)...) body...)` is `(let ((t e)...) (letrec ((loop (lambda (x...) body...))) (loop t...)))`
+   * with fresh temporaries: the inits see the outer scope, and `loop` is only ever called, so the
+   * native back end can compile it without a closure.
+   */
   private expandNamedLet(items: Form[], loc: Loc, scope: Scope): Node {
     checkOperands('let', items, loc, 2, null);
     const name = bindingName(items[1]);
@@ -365,7 +369,9 @@ export class Expander {
     const inner = scope.extend([name]);
     const body = this.expandBody(items.slice(3), loc, inner.extend(names));
     const lambda = mk.lambda(names, null, body, name.name, loc);
-    return mk.call(mk.letrec([name], [lambda], mk.ref(name, loc), loc), initNodes, loc);
+    const temps = names.map((n) => Sym.fresh(n.name));
+    const call = mk.call(mk.ref(name, loc), temps.map((t) => mk.ref(t, loc)), loc);
+    return mk.let(temps, initNodes, mk.letrec([name], [lambda], call, loc), loc);
   }
 
   private expandLetStar(items: Form[], loc: Loc, scope: Scope): Node {

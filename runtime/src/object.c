@@ -186,13 +186,31 @@ void omniO_free_memory(OState *S, OObj *o) {
   }
 }
 
+/*
+** A dead object still in the cycle collector's buffer normally waits there for the next
+** collection. A big one (whose size outweighs a scan of the buffer) is taken out at once, so dead
+** large vectors and dicts never pile up between collections.
+*/
+static int omniO_unbuffer(OState *S, OObj *o) {
+  size_t size = o->type == OT_VECTOR ? ((OVector *)o)->len : o->type == OT_DICT ? ((ODict *)o)->cap : 0, i;
+  if (size < 64 || size < S->roots.len) return 0;
+  for (i = S->roots.len; i-- > 0;) {
+    if (S->roots.items[i] == o) {
+      S->roots.items[i] = S->roots.items[--S->roots.len];
+      o->flags &= (uint8_t)~OF_BUFFERED;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 void omniO_release(OState *S, OObj *o) {
   size_t base = S->pending.len;
   omniO_push(&S->pending, o);
   while (S->pending.len > base) {
     OObj *dead = S->pending.items[--S->pending.len];
     omniO_children(S, dead, omniO_drop_child);
-    if (dead->flags & OF_BUFFERED) dead->flags |= OF_DEAD; /* the collector frees it */
+    if ((dead->flags & OF_BUFFERED) && !omniO_unbuffer(S, dead)) dead->flags |= OF_DEAD; /* collector frees it */
     else omniO_free_memory(S, dead);
   }
 }

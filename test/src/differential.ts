@@ -113,6 +113,8 @@ export interface DiffOptions {
   /** Keep the temporary directory (its path is in the result). */
   keep?: boolean;
   timeoutMs?: number;
+  /** Environment of sanitized runs (default SANITIZER_RUN_ENV). */
+  sanitizerEnv?: Readonly<Record<string, string>>;
 }
 
 export interface ModeResult {
@@ -204,7 +206,7 @@ export async function checkProgram(seed: number, program: string, o: DiffOptions
         problems.push(`${mode}: build failed: ${b.error}`);
         continue;
       }
-      const run = await runProcess([exe], { cwd: dir, env: sanitized ? SANITIZER_RUN_ENV : {}, timeoutMs });
+      const run = await runProcess([exe], { cwd: dir, env: sanitized ? (o.sanitizerEnv ?? SANITIZER_RUN_ENV) : {}, timeoutMs });
       natives.push({ mode, run, buildError: null, buildMs: b.ms });
       problems.push(...compareOutcomes(interp, run, mode, sanitized));
     }

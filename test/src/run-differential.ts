@@ -3,14 +3,16 @@
 // executables must agree (see differential.ts).
 //
 //   node test/dist/run-differential.js --from 1 --count 500 [--size 14] [--sanitize-every 4]
-//        [--cc gcc|clang] [--jobs N] [--save DIR] [--quiet] [SEED...]
+//        [--cc gcc|clang] [--jobs N] [--save DIR] [--no-leak-check] [--quiet] [SEED...]
 //
+// --sanitize-every 0 disables sanitized builds, 1 sanitizes every program. --no-leak-check runs
+// sanitized builds with ASAN_OPTIONS=detect_leaks=0 (to look for other reports behind a known leak).
 // Positional SEEDs replace --from/--count. Every mismatch is printed with its seed and program;
 // with --save DIR each mismatching program is also written to DIR/seed<N>.omni.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DiffResult, checkSeed, defaultJobs, ensureRuntime, formatMismatch, pool, semaphore } from './differential.js';
+import { type DiffResult, SANITIZER_RUN_ENV, checkSeed, defaultJobs, ensureRuntime, formatMismatch, pool, semaphore } from './differential.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,6 +24,7 @@ const { values, positionals } = parseArgs({
     cc: { type: 'string', default: 'gcc' },
     jobs: { type: 'string', default: String(defaultJobs()) },
     save: { type: 'string' },
+    'no-leak-check': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -48,6 +51,8 @@ const seeds = positionals.length > 0 ? positionals.map((p) => int('seed', p)) : 
 /** Every `every`-th seed (counting from the first) also gets a sanitized build. */
 const sanitized = (index: number) => every > 0 && index % every === 0;
 
+const sanitizerEnv = values['no-leak-check'] ? { ...SANITIZER_RUN_ENV, ASAN_OPTIONS: 'detect_leaks=0' } : SANITIZER_RUN_ENV;
+
 ensureRuntime(every > 0);
 const started = Date.now();
 const limit = semaphore(jobs);
@@ -56,7 +61,7 @@ let done = 0;
 await pool(
   seeds.map((seed, index) => ({ seed, index })),
   jobs,
-  ({ seed, index }) => checkSeed(seed, { size, cc, sanitize: sanitized(index), buildLimit: limit }),
+  ({ seed, index }) => checkSeed(seed, { size, cc, sanitize: sanitized(index), buildLimit: limit, sanitizerEnv }),
   (r) => {
     done++;
     if (r.problems.length > 0) {

@@ -21,10 +21,12 @@ export function identPart(name: string): string {
   return s || 'x';
 }
 
-const varName = (v: LVar) => `${identPart(v.name)}_${v.id}`;
-const fnName = (f: FnDef) => `omni_${identPart(f.base)}_${f.id}`;
-const entryName = (f: FnDef) => `omni_entry_${f.id}`;
-const globalName = (g: Global, i: number) => `omni_g_${identPart(g.name)}_${i}`;
+// Every kind of name has its own shape, a letter then the unique number, so no source name can
+// produce another kind's name or the emitter's own (`omni_result`, labels, ...).
+const varName = (v: LVar) => `v${v.id}_${identPart(v.name)}`;
+const fnName = (f: FnDef) => `omni_f${f.id}_${identPart(f.base)}`;
+const entryName = (f: FnDef) => `omni_e${f.id}`;
+const globalName = (g: Global, i: number) => `omni_g${i}_${identPart(g.name)}`;
 
 const INLINE_BINARY: Record<string, string> = {
   '+': 'omni_add',
@@ -46,12 +48,16 @@ class Emitter {
   private readonly globalIds = new Map<Global, number>();
   private label = 0;
   private readonly tryLabels = new Map<Rhs, number>();
+  /** Source line of the statements being emitted (null outside function bodies). */
+  private srcLine: number | null = null;
+  private readonly fileLit: string;
 
   constructor(
     private readonly prog: Program,
     private readonly opts: EmitOptions,
   ) {
     prog.globals.forEach((g, i) => this.globalIds.set(g, i));
+    this.fileLit = cString(prog.file);
   }
 
   emit(): string {
@@ -63,7 +69,7 @@ class Emitter {
     o.push('');
     for (const f of this.prog.functions) {
       o.push(`static OValue ${fnName(f)}(${this.params(f).join(', ')});`);
-      o.push(`static OValue ${entryName(f)}(OState *S, OClosure *self, int argc, OValue *argv);`);
+      if (!f.lifted) o.push(`static OValue ${entryName(f)}(OState *S, OClosure *self, int argc, OValue *argv);`);
     }
     for (const f of this.prog.functions) {
       if (f.global) {
@@ -74,6 +80,7 @@ class Emitter {
     o.push('');
     this.literals();
     for (const f of this.prog.functions) this.fn(f);
+    this.glueLines();
     o.push('static OValue omni_program(OState *S) {');
     o.push('  omni_init_literals(S);');
     const n = this.prog.globals.length;
@@ -155,29 +162,43 @@ class Emitter {
 
   private fn(f: FnDef): void {
     const o = this.out;
+    this.glueLines();
+    if (!f.lifted) this.entry(f);
+    this.body(f);
+  }
+
+  /** The entry used by unknown calls: arity check and rest list, then the direct function. */
+  private entry(f: FnDef): void {
+    const o = this.out;
     const [min, max] = arity(f);
-    // entry: arity check and rest list, then the direct function
     o.push(`static OValue ${entryName(f)}(OState *S, OClosure *self, int argc, OValue *argv) {`);
     const test = max < 0 ? `argc < ${min}` : `argc != ${min}`;
     o.push(`  if (${test}) {`, '    omniF_drop_args(S, argc, argv);', `    return omniE_arity(S, ${this.nameLit(f)}, ${min}, ${max}, argc);`, '  }');
     const args = f.params.map((_, i) => `argv[${i}]`);
     if (f.rest) args.push(`omniF_rest(S, ${f.params.length}, argc, argv)`);
     o.push(`  return ${fnName(f)}(S, self${args.map((a) => ', ' + a).join('')});`, '}', '');
+  }
 
+  private body(f: FnDef): void {
+    const o = this.out;
     const locals = new Set<LVar>();
     collectLocals(f.body, locals);
     const params = f.rest ? [...f.params, f.rest] : f.params;
     for (const p of params) locals.delete(p);
-    o.push(`static OValue ${fnName(f)}(${this.params(f).join(', ')}) {`);
-    if (locals.size) o.push(`  OValue ${[...locals].map(varName).join(', ')};`);
-    o.push('  (void)self;');
-    o.push('  {', '    char omni_probe;', '    if (&omni_probe < S->stack_limit) {');
-    for (const p of params) o.push(`      omni_drop(S, ${varName(p)});`);
-    o.push('      return omniE_stack_overflow(S);', '    }', '  }');
-    for (const v of f.entryDrops ?? []) o.push(`  omni_drop(S, ${varName(v)});`);
-    if (f.loops) o.push('omni_top:;');
+    this.srcLine = f.loc.line;
+    this.put(`static OValue ${fnName(f)}(${this.params(f).join(', ')}) {`);
+    if (locals.size) this.put(`  OValue ${[...locals].map(varName).join(', ')};`);
+    this.put('  (void)self;');
+    this.put('  {', '    char omni_probe;', '    if (&omni_probe < S->stack_limit) {');
+    for (const p of params) this.put(`      omni_drop(S, ${varName(p)});`);
+    this.put('      return omniE_stack_overflow(S);', '    }', '  }');
+    if (f.loops) this.put('omni_top:;');
+    for (const v of f.entryDrops ?? []) this.put(`  omni_drop(S, ${varName(v)});`);
     this.expr(f.body, f, { k: 'return' }, '  ');
-    o.push('}', '');
+    this.srcLine = f.loc.line;
+    this.put('}');
+    this.srcLine = null;
+    o.push('');
   }
 
   // ------------------------------------------------------------------ expressions
@@ -192,18 +213,31 @@ class Emitter {
   }
 
   private drops(vs: readonly LVar[] | undefined, ind: string): void {
-    for (const v of vs ?? []) this.out.push(`${ind}omni_drop(S, ${varName(v)});`);
+    for (const v of vs ?? []) this.put(`${ind}omni_drop(S, ${varName(v)});`);
   }
 
-  private line(loc: { line: number }, ind: string): void {
-    if (this.opts.lines) this.out.push(`#line ${loc.line} ${cString(this.prog.file)}`);
-    void ind;
+  /** Code that belongs to no source line is attributed to the generated C itself. */
+  private glueLines(): void {
+    if (this.opts.lines) this.put(`#line ${this.out.length + 2} ${cString(this.prog.file + '.c')}`);
+  }
+
+  /** Sets the source line the following C statements belong to. */
+  private line(loc: { line: number }): void {
+    this.srcLine = loc.line;
+  }
+
+  /** Pushes lines of a function body, each preceded by the #line of its source form. */
+  private put(...lines: string[]): void {
+    for (const l of lines) {
+      if (this.opts.lines && this.srcLine !== null && !l.endsWith(':;')) this.out.push(`#line ${this.srcLine} ${this.fileLit}`);
+      this.out.push(l);
+    }
   }
 
   private failure(fail: OnFail, ind: string): void {
     this.drops(fail.drops, ind + '  ');
-    if (fail.target) this.out.push(`${ind}  goto omni_catch_${this.tryLabels.get(fail.target)};`);
-    else this.out.push(`${ind}  return OMNI_RAISED;`);
+    if (fail.target) this.put(`${ind}  goto omni_catch_${this.tryLabels.get(fail.target)};`);
+    else this.put(`${ind}  return OMNI_RAISED;`);
   }
 
   private expr(e: Expr, f: FnDef, mode: Mode, ind: string): void {
@@ -213,53 +247,53 @@ class Emitter {
         const value = this.atom(e.a, e.use);
         if (mode.k === 'return') {
           if (e.drops?.length) {
-            o.push(`${ind}{`, `${ind}  OValue omni_result = ${value};`);
+            this.put(`${ind}{`, `${ind}  OValue omni_result = ${value};`);
             this.drops(e.drops, ind + '  ');
-            o.push(`${ind}  return omni_result;`, `${ind}}`);
-          } else o.push(`${ind}return ${value};`);
+            this.put(`${ind}  return omni_result;`, `${ind}}`);
+          } else this.put(`${ind}return ${value};`);
         } else {
-          o.push(`${ind}${mode.target} = ${value};`);
+          this.put(`${ind}${mode.target} = ${value};`);
           this.drops(e.drops, ind);
-          o.push(`${ind}goto ${mode.label};`);
+          this.put(`${ind}goto ${mode.label};`);
         }
         return;
       }
       case 'if':
-        o.push(`${ind}if (${this.ref(e.test)} != OMNI_NIL) {`);
+        this.put(`${ind}if (${this.ref(e.test)} != OMNI_NIL) {`);
         this.drops(e.thenDrops, ind + '  ');
         this.expr(e.then, f, mode, ind + '  ');
-        o.push(`${ind}} else {`);
+        this.put(`${ind}} else {`);
         this.drops(e.elseDrops, ind + '  ');
         this.expr(e.else, f, mode, ind + '  ');
-        o.push(`${ind}}`);
+        this.put(`${ind}}`);
         return;
       case 'tail': {
-        this.line(e.loc, ind);
-        o.push(`${ind}{`);
+        this.line(e.loc);
+        this.put(`${ind}{`);
         const call = this.callExpr(e.call, f);
         this.drops(e.drops, ind + '  ');
         if (e.after?.length) {
-          o.push(`${ind}  OValue omni_result = ${call};`);
+          this.put(`${ind}  OValue omni_result = ${call};`);
           this.drops(e.after, ind + '  ');
-          o.push(`${ind}  return omni_result;`);
-        } else o.push(`${ind}  return ${call};`);
-        o.push(`${ind}}`);
+          this.put(`${ind}  return omni_result;`);
+        } else this.put(`${ind}  return ${call};`);
+        this.put(`${ind}}`);
         return;
       }
       case 'jump': {
-        this.line(e.loc, ind);
-        o.push(`${ind}{`);
+        this.line(e.loc);
+        this.put(`${ind}{`);
         const temps = e.args.map((a, i) => {
-          o.push(`${ind}  OValue omni_arg${i} = ${this.atom(a, e.uses?.[i])};`);
+          this.put(`${ind}  OValue omni_arg${i} = ${this.atom(a, e.uses?.[i])};`);
           return `omni_arg${i}`;
         });
         this.drops(e.drops, ind + '  ');
-        f.params.forEach((p, i) => o.push(`${ind}  ${varName(p)} = ${temps[i]};`));
-        o.push(`${ind}  goto omni_top;`, `${ind}}`);
+        f.params.forEach((p, i) => this.put(`${ind}  ${varName(p)} = ${temps[i]};`));
+        this.put(`${ind}  goto omni_top;`, `${ind}}`);
         return;
       }
       case 'let':
-        this.line(e.loc, ind);
+        this.line(e.loc);
         this.rhs(e, f, ind);
         this.drops(e.after, ind);
         this.expr(e.body, f, mode, ind);
@@ -270,7 +304,7 @@ class Emitter {
   private callExpr(r: Rhs & { k: 'call' | 'direct' }, f: FnDef): string {
     const args = r.args.map((a, i) => this.atom(a, r.uses?.[i]));
     if (r.k === 'direct') {
-      const self = r.fn.global ? `&${closureObject(r.fn)}` : 'self';
+      const self = r.closure ? `(OClosure *)${this.ref(r.closure)}` : r.fn.global ? `&${closureObject(r.fn)}` : 'self';
       return `${fnName(r.fn)}(S, ${self}${args.map((a) => ', ' + a).join('')})`;
     }
     void f;
@@ -286,14 +320,14 @@ class Emitter {
       viaRecord ? `((OVector *)self->env[0])->items[${index}]` : `self->env[${index}]`;
     switch (r.k) {
       case 'atom':
-        o.push(`${ind}${v} = ${this.atom(r.a, r.use)};`);
+        this.put(`${ind}${v} = ${this.atom(r.a, r.use)};`);
         break;
       case 'prim':
-        o.push(`${ind}${v} = ${this.prim(r)};`);
+        this.put(`${ind}${v} = ${this.prim(r)};`);
         break;
       case 'call':
       case 'direct':
-        o.push(`${ind}${v} = ${this.callExpr(r, f)};`);
+        this.put(`${ind}${v} = ${this.callExpr(r, f)};`);
         break;
       case 'closure':
       case 'member':
@@ -304,59 +338,59 @@ class Emitter {
           r.k === 'closure'
             ? r.captures.map((a, i) => this.atom(a, r.uses?.[i]))
             : [r.k === 'member' ? `omni_dup(${varName(r.record)})` : 'omni_dup(self->env[0])'];
-        o.push(`${ind}{`);
-        o.push(`${ind}  OClosure *omni_c = omniF_closure(S, ${entryName(fn)}, ${this.nameLit(fn)}, ${min}, ${max}, ${env.length});`);
-        env.forEach((x, i) => o.push(`${ind}  omni_c->env[${i}] = ${x};`));
-        o.push(`${ind}  ${v} = (OValue)omni_c;`, `${ind}}`);
+        this.put(`${ind}{`);
+        this.put(`${ind}  OClosure *omni_c = omniF_closure(S, ${entryName(fn)}, ${this.nameLit(fn)}, ${min}, ${max}, ${env.length});`);
+        env.forEach((x, i) => this.put(`${ind}  omni_c->env[${i}] = ${x};`));
+        this.put(`${ind}  ${v} = (OValue)omni_c;`, `${ind}}`);
         break;
       }
       case 'self':
-        o.push(`${ind}${v} = omni_dup((OValue)self);`);
+        this.put(`${ind}${v} = omni_dup((OValue)self);`);
         break;
       case 'env':
-        o.push(`${ind}${v} = ${envOf(r.index, r.viaRecord)};`);
+        this.put(`${ind}${v} = ${envOf(r.index, r.viaRecord)};`);
         break;
       case 'global':
-        o.push(`${ind}${v} = ${this.global(r.g)};`);
+        this.put(`${ind}${v} = ${this.global(r.g)};`);
         if (r.checked) {
-          o.push(`${ind}if (${v} == OMNI_UNINIT) ${v} = omniE_unbound(S, ${cString(r.g.name)});`);
-          o.push(`${ind}else omni_dup(${v});`);
-        } else o.push(`${ind}omni_dup(${v});`);
+          this.put(`${ind}if (${v} == OMNI_UNINIT) ${v} = omniE_unbound(S, ${cString(r.g.name)});`);
+          this.put(`${ind}else omni_dup(${v});`);
+        } else this.put(`${ind}omni_dup(${v});`);
         break;
       case 'setglobal':
-        o.push(`${ind}{`, `${ind}  OValue omni_old = ${this.global(r.g)};`, `${ind}  ${this.global(r.g)} = ${this.atom(r.a, r.use)};`);
-        o.push(`${ind}  if (omniR_threaded) omniO_share(${this.global(r.g)});`);
-        o.push(`${ind}  omni_drop(S, omni_old);`, `${ind}}`, `${ind}${v} = OMNI_NIL;`);
+        this.put(`${ind}{`, `${ind}  OValue omni_old = ${this.global(r.g)};`, `${ind}  ${this.global(r.g)} = ${this.atom(r.a, r.use)};`);
+        this.put(`${ind}  if (omniR_threaded) omniO_share(${this.global(r.g)});`);
+        this.put(`${ind}  omni_drop(S, omni_old);`, `${ind}}`, `${ind}${v} = OMNI_NIL;`);
         break;
       case 'box':
-        o.push(`${ind}${v} = omniF_box(S, ${this.atom(r.a, r.use)});`);
+        this.put(`${ind}${v} = omniF_box(S, ${this.atom(r.a, r.use)});`);
         break;
       case 'unbox':
-        o.push(`${ind}${v} = ((OBox *)${this.ref(r.box)})->value;`);
+        this.put(`${ind}${v} = ((OBox *)${this.ref(r.box)})->value;`);
         if (r.uninitName !== null) {
-          o.push(`${ind}if (${v} == OMNI_UNINIT) ${v} = omniE_uninit(S, ${cString(r.uninitName)});`);
-          o.push(`${ind}else omni_dup(${v});`);
-        } else o.push(`${ind}omni_dup(${v});`);
+          this.put(`${ind}if (${v} == OMNI_UNINIT) ${v} = omniE_uninit(S, ${cString(r.uninitName)});`);
+          this.put(`${ind}else omni_dup(${v});`);
+        } else this.put(`${ind}omni_dup(${v});`);
         break;
       case 'setbox': {
         const box = `((OBox *)${this.ref(r.box)})`;
-        o.push(`${ind}{`, `${ind}  OValue omni_old = ${box}->value;`, `${ind}  ${box}->value = ${this.atom(r.a, r.use)};`);
-        o.push(`${ind}  omni_drop(S, omni_old);`, `${ind}}`, `${ind}${v} = OMNI_NIL;`);
+        this.put(`${ind}{`, `${ind}  OValue omni_old = ${box}->value;`, `${ind}  ${box}->value = ${this.atom(r.a, r.use)};`);
+        this.put(`${ind}  omni_drop(S, omni_old);`, `${ind}}`, `${ind}${v} = OMNI_NIL;`);
         break;
       }
       case 'record': {
         const n = r.captures.length;
-        o.push(`${ind}{`);
-        o.push(`${ind}  OVector *omni_r = omniO_alloc(S, sizeof(OVector) + ${n} * sizeof(OValue), OT_ENV);`);
-        o.push(`${ind}  omni_r->len = ${n};`, `${ind}  omni_r->items = (OValue *)(omni_r + 1);`);
-        r.captures.forEach((a, i) => o.push(`${ind}  omni_r->items[${i}] = ${this.atom(a, r.uses?.[i])};`));
-        o.push(`${ind}  ${v} = (OValue)omni_r;`, `${ind}}`);
+        this.put(`${ind}{`);
+        this.put(`${ind}  OVector *omni_r = omniO_alloc(S, sizeof(OVector) + ${n} * sizeof(OValue), OT_ENV);`);
+        this.put(`${ind}  omni_r->len = ${n};`, `${ind}  omni_r->items = (OValue *)(omni_r + 1);`);
+        r.captures.forEach((a, i) => this.put(`${ind}  omni_r->items[${i}] = ${this.atom(a, r.uses?.[i])};`));
+        this.put(`${ind}  ${v} = (OValue)omni_r;`, `${ind}}`);
         break;
       }
       case 'block': {
         const end = `omni_end_${this.label++}`;
         this.expr(r.body, f, { k: 'assign', target: v, label: end }, ind);
-        o.push(`${end}:;`);
+        this.put(`${end}:;`);
         return; // a block's failures are handled inside it
       }
       case 'try': {
@@ -365,23 +399,23 @@ class Emitter {
         const ok = `omni_tryok_${n}`;
         const join = `omni_join_${n}`;
         this.expr(r.body, f, { k: 'assign', target: v, label: ok }, ind);
-        o.push(`${ok}:;`);
+        this.put(`${ok}:;`);
         this.drops(r.drops, ind);
-        o.push(`${ind}goto ${join};`);
-        o.push(`omni_catch_${n}:;`);
-        o.push(`${ind}if (S->exiting) {`);
+        this.put(`${ind}goto ${join};`);
+        this.put(`omni_catch_${n}:;`);
+        this.put(`${ind}if (S->exiting) {`);
         this.failure(e.fail!, ind);
-        o.push(`${ind}}`);
-        o.push(`${ind}${varName(r.err)} = omniE_take(S);`);
+        this.put(`${ind}}`);
+        this.put(`${ind}${varName(r.err)} = omniE_take(S);`);
         this.expr(r.handler, f, { k: 'assign', target: v, label: join }, ind);
-        o.push(`${join}:;`);
+        this.put(`${join}:;`);
         return;
       }
     }
     if (e.fail && !cannotRaise(r)) {
-      o.push(`${ind}if (${v} == OMNI_RAISED) {`);
+      this.put(`${ind}if (${v} == OMNI_RAISED) {`);
       this.failure(e.fail, ind);
-      o.push(`${ind}}`);
+      this.put(`${ind}}`);
     }
   }
 

@@ -27,7 +27,8 @@ export type Rhs =
   | { readonly k: 'atom'; readonly a: Atom; use?: Use }
   | { readonly k: 'prim'; readonly p: Primitive; readonly args: Atom[]; uses?: Use[] }
   | { readonly k: 'call'; readonly fn: Atom; readonly args: Atom[]; uses?: Use[] }
-  | { readonly k: 'direct'; readonly fn: FnDef; readonly args: Atom[]; uses?: Use[] }
+  /** A call of a known function; `closure` (borrowed) is its closure, absent for globals and the group's own members. */
+  | { readonly k: 'direct'; readonly fn: FnDef; readonly args: Atom[]; readonly closure?: Atom; uses?: Use[] }
   | { readonly k: 'closure'; readonly fn: FnDef; readonly captures: Atom[]; uses?: Use[] }
   /** A sibling in a letrec group as a value: a new closure over the current shared record. */
   | { readonly k: 'sibling'; readonly fn: FnDef }
@@ -86,6 +87,11 @@ export interface FnDef {
   readonly global: Global | null;
   /** The body contains a self tail call (`jump`). */
   loops: boolean;
+  /**
+   * Lambda-lifted: a local procedure that never escapes gets no closure; its free variables are
+   * its last `lifted` parameters, passed by every (direct) call.
+   */
+  lifted: number;
   /** Parameters never used: dropped on entry. Filled by rc. */
   entryDrops?: LVar[];
   body: Expr;

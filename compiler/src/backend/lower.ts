@@ -18,7 +18,9 @@ type Access =
   | { k: 'boxed'; lv: LVar; uninit: string | null }
   | { k: 'env'; index: number; boxed: boolean; uninit: string | null }
   | { k: 'self' }
-  | { k: 'sibling'; fn: FnDef };
+  | { k: 'sibling'; fn: FnDef }
+  /** A lambda-lifted procedure: callable only, with its free variables as extra arguments. */
+  | { k: 'lifted'; fn: FnDef };
 
 interface FnCtx {
   readonly fn: FnDef;
@@ -35,6 +37,9 @@ type K = (a: Atom) => Expr;
 
 const NIL: Atom = { k: 'const', c: 'OMNI_NIL' };
 
+/** Primitives whose variadic form is exactly a left fold of the binary one. */
+const FOLDED = new Set(['+', '-', '*']);
+
 export function lowerProgram(forms: readonly TopLevel[], rebound: ReadonlySet<string>, file: string): Program {
   return new Lowerer(rebound, file).program(forms);
 }
@@ -48,6 +53,10 @@ class Lowerer {
   private readonly freeCache = new Map<Lambda, Var[]>();
   /** Known globals whose definition is certain to have run before any code can call them. */
   private readonly safeGlobals = new Set<string>();
+  /** Lambda-lifted local procedures: their free variables (passed as extra arguments). */
+  private readonly liftExtras = new Map<Var, Var[]>();
+  /** Never-assigned local variables bound to a lambda: calls through them are direct. */
+  private readonly knownLocals = new Map<Var, FnDef>();
   /** Variables of general letrecs: reading one before its initialisation raises. */
   private readonly uninitVars = new Set<Var>();
 
@@ -58,6 +67,7 @@ class Lowerer {
 
   program(forms: readonly TopLevel[]): Program {
     this.findKnownGlobals(forms);
+    this.findLiftable(forms);
     const main = this.newFn('main', null, [], null, null, forms[0]?.node.loc ?? { file: this.file, line: 1, col: 1 });
     const ctx: FnCtx = { fn: main, access: new Map(), captured: [], viaRecord: false, inBlock: false };
     main.body = this.sequence(forms.map((f) => f.node), ctx, forms[0]?.node.loc ?? main.loc);
@@ -89,12 +99,60 @@ class Lowerer {
       if (n.k === 'define' && n.value.k === 'lambda' && defines.get(n.name.name) === 1 && !assigned.has(n.name.name)) {
         const g = this.global(n.name.name);
         const lam = n.value;
-        g.known = this.newFn(n.name.name, lam.name ?? n.name.name, [], null, g, lam.loc);
+        g.known = this.lambdaFn(lam, n.name.name, lam.name ?? n.name.name, g);
         if (!expressionSeen) this.safeGlobals.add(n.name.name);
       } else if (!(n.k === 'define' && n.value.k === 'lambda')) {
         expressionSeen = true;
       }
     }
+  }
+
+  /**
+   * Local procedures that never escape — bound by let/letrec, never assigned, only ever called
+   * with their exact arity — are lambda-lifted: no closure is built; their free variables
+   * (including those of the lifted procedures they call) become extra parameters.
+   */
+  private findLiftable(forms: readonly TopLevel[]): void {
+    const lambdaOf = new Map<Var, Lambda>();
+    const disqualified = new Set<Var>();
+    const visit = (n: Node): void => {
+      if ((n.k === 'let' || n.k === 'letrec') && n.vars) {
+        const group = n.k === 'letrec' && !n.inits.every((i) => i.k === 'lambda');
+        n.inits.forEach((init, i) => {
+          const v = n.vars![i];
+          if (init.k === 'lambda' && !init.rest && !v.assigned && !group) lambdaOf.set(v, init);
+        });
+      }
+      if (n.k === 'call' && n.fn.k === 'ref' && n.fn.var) {
+        const lam = lambdaOf.get(n.fn.var);
+        if (lam && lam.params.length !== n.args.length) disqualified.add(n.fn.var);
+        n.args.forEach(visit);
+        return;
+      }
+      if (n.k === 'ref' && n.var) disqualified.add(n.var);
+      forEachChild(n, visit);
+    };
+    for (const f of forms) visit(f.node);
+    const lifted = [...lambdaOf.keys()].filter((v) => !disqualified.has(v));
+    const liftedSet = new Set(lifted);
+    const raw = new Map(lifted.map((v) => [v, rawFreeVars(lambdaOf.get(v)!)]));
+    const extras = new Map(lifted.map((v) => [v, [...raw.get(v)!].filter((x) => !liftedSet.has(x))]));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const v of lifted) {
+        const mine = extras.get(v)!;
+        for (const g of raw.get(v)!) {
+          if (!liftedSet.has(g) || g === v) continue;
+          for (const x of extras.get(g)!) {
+            if (!mine.includes(x)) {
+              mine.push(x);
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    for (const v of lifted) this.liftExtras.set(v, extras.get(v)!);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -113,6 +171,7 @@ class Lowerer {
       viaRecord: false,
       global,
       loops: false,
+      lifted: 0,
       body: { k: 'ret', a: NIL },
       loc,
     };
@@ -148,7 +207,12 @@ class Lowerer {
         switch (n.k) {
           case 'ref':
           case 'set':
-            if (n.var && !bound.has(n.var)) seen.add(n.var);
+            if (n.var && !bound.has(n.var)) {
+              // a lifted procedure is reached through its free variables, not a closure
+              const extras = this.liftExtras.get(n.var);
+              if (extras) for (const x of extras) seen.add(x);
+              else seen.add(n.var);
+            }
             if (n.k === 'set') walk(n.value);
             return;
           case 'lambda':
@@ -166,6 +230,26 @@ class Lowerer {
       this.freeCache.set(lam, fv);
     }
     return fv;
+  }
+
+  /** A FnDef for a lambda with its parameters declared (its body is lowered later). */
+  private lambdaFn(lam: Lambda, base: string, name: string | null, global: Global | null, extras: Var[] = []): FnDef {
+    const params = (lam.vars ?? []).map((v) => this.lvar(v.name.name));
+    const rest = lam.rest ? params.pop()! : null;
+    const fn = this.newFn(base, name, [...params, ...extras.map((v) => this.lvar(v.name.name))], rest, global, lam.loc);
+    fn.lifted = extras.length;
+    return fn;
+  }
+
+  /** Lowers a lifted procedure's body: its free variables are its extra parameters. */
+  private liftedBody(fn: FnDef, lam: Lambda, extras: Var[], outer: Map<Var, Access>): void {
+    const inner = new Map(outer);
+    const first = fn.params.length - extras.length;
+    extras.forEach((v, i) => {
+      const lv = fn.params[first + i];
+      inner.set(v, v.assigned ? { k: 'boxed', lv, uninit: this.uninitVars.has(v) ? v.name.name : null } : { k: 'local', lv });
+    });
+    this.lambdaBody(fn, lam, [], inner, false);
   }
 
   // ------------------------------------------------------------------ expressions
@@ -232,6 +316,12 @@ class Lowerer {
       // Wrong arity: the primitive's procedure object raises the arity error at run time.
       return this.bind({ k: 'call', fn: { k: 'const', c: `(OValue)&${objectName(p)}` }, args }, loc, 'r', k);
     }
+    if (args.length > 2 && FOLDED.has(p.name)) {
+      // Variadic arithmetic is a left fold of the binary operation, which has an inline fast path.
+      return this.bind({ k: 'prim', p, args: args.slice(0, 2) }, loc, p.name, (acc) =>
+        this.primOp(p, [acc, ...args.slice(2)], loc, k),
+      );
+    }
     return this.bind({ k: 'prim', p, args }, loc, p.name, k);
   }
 
@@ -252,6 +342,8 @@ class Lowerer {
         return this.bind({ k: 'self' }, loc, v.name.name, k);
       case 'sibling':
         return this.bind({ k: 'sibling', fn: acc.fn }, loc, v.name.name, k);
+      case 'lifted':
+        throw new Error(`internal: lifted procedure ${v.name.name} used as a value`);
     }
   }
 
@@ -292,18 +384,12 @@ class Lowerer {
   private lambdaBody(fn: FnDef, lam: Lambda, captured: Var[], outer: Map<Var, Access>, viaRecord: boolean): void {
     const access = new Map<Var, Access>(outer);
     captured.forEach((v, index) => access.set(v, { k: 'env', index, boxed: v.assigned, uninit: this.uninitVars.has(v) ? v.name.name : null }));
-    const vars = lam.vars ?? [];
-    const params: LVar[] = [];
+    const params = fn.rest ? [...fn.params, fn.rest] : fn.params;
     const prologue: { param: LVar; v: Var }[] = [];
-    vars.forEach((v) => {
-      const lv = this.lvar(v.name.name);
-      params.push(lv);
-      if (v.assigned) prologue.push({ param: lv, v });
-      else access.set(v, { k: 'local', lv });
+    (lam.vars ?? []).forEach((v, i) => {
+      if (v.assigned) prologue.push({ param: params[i], v });
+      else access.set(v, { k: 'local', lv: params[i] });
     });
-    const rest = lam.rest ? params.pop()! : null;
-    (fn.params as LVar[]).push(...params);
-    (fn as { rest: LVar | null }).rest = rest;
     fn.viaRecord = viaRecord;
     const ctx: FnCtx = { fn, access, captured, viaRecord, inBlock: false };
     // Assigned parameters move into boxes on entry.
@@ -318,11 +404,12 @@ class Lowerer {
   }
 
   /** A lambda as a value: a flat closure over its free variables. */
-  private lambda(lam: Lambda, bindingName: string | null, ctx: FnCtx, k: K, selfVar: Var | null = null): Expr {
+  private lambda(lam: Lambda, bindingName: string | null, ctx: FnCtx, k: K, selfVar: Var | null = null, bindVar: Var | null = null): Expr {
     const name = lam.name ?? bindingName;
-    const fn = this.newFn(name ?? 'lambda', name, [], null, null, lam.loc);
+    const fn = this.lambdaFn(lam, name ?? 'lambda', name, null);
+    if (bindVar && !bindVar.assigned) this.knownLocals.set(bindVar, fn);
     const captured = this.freeVars(lam).filter((v) => v !== selfVar);
-    const inner = new Map<Var, Access>();
+    const inner = liftedOnly(ctx.access);
     if (selfVar) inner.set(selfVar, { k: 'self' });
     this.lambdaBody(fn, lam, captured, inner, false);
     return this.captureAll(captured, ctx, lam.loc, (atoms) => this.bind({ k: 'closure', fn, captures: atoms }, lam.loc, fn.base, k));
@@ -342,7 +429,16 @@ class Lowerer {
     const bindOne = (i: number, atoms: Atom[]): Expr => {
       if (i === n.inits.length) return this.letBody(n.vars!, atoms, ctx, n.loc, () => body(n.body));
       const init = n.inits[i];
-      if (init.k === 'lambda') return this.lambda(init, n.names[i].name, ctx, (a) => bindOne(i + 1, [...atoms, a]));
+      const v = n.vars![i];
+      const extras = this.liftExtras.get(v);
+      if (init.k === 'lambda' && extras) {
+        const name = init.name ?? n.names[i].name;
+        const fn = this.lambdaFn(init, name, name, null, extras);
+        this.liftedBody(fn, init, extras, liftedOnly(ctx.access));
+        ctx.access.set(v, { k: 'lifted', fn });
+        return bindOne(i + 1, [...atoms, NIL]);
+      }
+      if (init.k === 'lambda') return this.lambda(init, n.names[i].name, ctx, (a) => bindOne(i + 1, [...atoms, a]), null, v);
       return this.value(init, ctx, (a) => bindOne(i + 1, [...atoms, a]));
     };
     return bindOne(0, []);
@@ -353,17 +449,19 @@ class Lowerer {
     const go = (i: number): Expr => {
       if (i === vars.length) return body();
       const v = vars[i];
+      if (ctx.access.get(v)?.k === 'lifted') return go(i + 1);
       if (v.assigned) {
         const lv = this.lvar(v.name.name + '_box');
         ctx.access.set(v, { k: 'boxed', lv, uninit: null });
         return { k: 'let', v: lv, rhs: { k: 'box', a: atoms[i] }, body: go(i + 1), loc };
       }
       const a = atoms[i];
-      if (a.k === 'var' && !a.v.borrowed) {
+      if (a.k === 'var') {
+        // the variable is another name for the same local (owned or borrowed alike)
         ctx.access.set(v, { k: 'local', lv: a.v });
         return go(i + 1);
       }
-      const lv = this.lvar(v.name.name, a.k === 'var' && a.v.borrowed);
+      const lv = this.lvar(v.name.name);
       ctx.access.set(v, { k: 'local', lv });
       return { k: 'let', v: lv, rhs: { k: 'atom', a }, body: go(i + 1), loc };
     };
@@ -375,8 +473,18 @@ class Lowerer {
     const isGroup = n.inits.length > 0 && n.inits.every((i) => i.k === 'lambda') && vars.every((v) => !v.assigned);
     if (!isGroup) return this.letrecGeneral(n, ctx, body);
     const lambdas = n.inits as Lambda[];
+    if (vars.every((v) => this.liftExtras.has(v))) {
+      const fns = lambdas.map((lam, i) => {
+        const name = lam.name ?? n.names[i].name;
+        return this.lambdaFn(lam, name, name, null, this.liftExtras.get(vars[i])!);
+      });
+      vars.forEach((v, i) => ctx.access.set(v, { k: 'lifted', fn: fns[i] }));
+      const inner = liftedOnly(ctx.access);
+      lambdas.forEach((lam, i) => this.liftedBody(fns[i], lam, this.liftExtras.get(vars[i])!, inner));
+      return body(n.body);
+    }
     if (lambdas.length === 1) {
-      return this.lambda(lambdas[0], n.names[0].name, ctx, (a) => this.letBody(vars, [a], ctx, n.loc, () => body(n.body)), vars[0]);
+      return this.lambda(lambdas[0], n.names[0].name, ctx, (a) => this.letBody(vars, [a], ctx, n.loc, () => body(n.body)), vars[0], vars[0]);
     }
     // Several mutually recursive procedures: one shared record of their free variables.
     const members = new Set(vars);
@@ -384,11 +492,14 @@ class Lowerer {
     for (const lam of lambdas) for (const v of this.freeVars(lam)) if (!members.has(v) && !shared.includes(v)) shared.push(v);
     const fns = lambdas.map((lam, i) => {
       const name = lam.name ?? n.names[i].name;
-      return this.newFn(name, name, [], null, null, lam.loc);
+      return this.lambdaFn(lam, name, name, null);
     });
+    vars.forEach((v, i) => this.knownLocals.set(v, fns[i]));
     lambdas.forEach((lam, i) => {
-      const inner = new Map<Var, Access>();
-      vars.forEach((v, j) => inner.set(v, j === i ? { k: 'self' } : { k: 'sibling', fn: fns[j] }));
+      const inner = liftedOnly(ctx.access);
+      // Members call each other (and themselves) directly; as values they are new closures over
+      // the shared record (`self` would name whichever member called).
+      vars.forEach((v, j) => inner.set(v, { k: 'sibling', fn: fns[j] }));
       this.lambdaBody(fns[i], lam, shared, inner, true);
     });
     return this.captureAll(shared, ctx, n.loc, (atoms) => {
@@ -437,13 +548,22 @@ class Lowerer {
     if (f.k === 'ref') {
       const target = this.directTarget(f.name.name, f.var, ctx);
       if (target && arityFits(target, n.args.length)) {
-        return this.values(n.args, ctx, (args) => {
+        const extras = target.lifted ? this.liftExtras.get(f.var!)! : [];
+        return this.values(n.args, ctx, (userArgs) => this.captureAll(extras, ctx, n.loc, (extraArgs) => {
+          const args = [...userArgs, ...extraArgs];
           if (isTail && !ctx.inBlock && target === ctx.fn && !target.rest) {
             target.loops = true;
             return { k: 'jump', args, loc: n.loc };
           }
           return this.directCall(target, args, n.loc, finish);
-        });
+        }));
+      }
+      const local = f.var ? this.knownLocals.get(f.var) : undefined;
+      if (local && arityFits(local, n.args.length)) {
+        // A procedure bound to a local variable: call its C function with its closure as self.
+        return this.ref(f.name, f.var, f.loc, ctx, (closure) =>
+          this.values(n.args, ctx, (args) => this.directCall(local, args, n.loc, finish, closure)),
+        );
       }
       if (!f.var && !this.rebound.has(f.name.name)) {
         const prim = lookupPrimitive(f.name.name);
@@ -463,16 +583,16 @@ class Lowerer {
     }
     const acc = ctx.access.get(v);
     if (acc?.k === 'self') return ctx.fn;
-    if (acc?.k === 'sibling') return acc.fn;
+    if (acc?.k === 'sibling' || acc?.k === 'lifted') return acc.fn;
     return null;
   }
 
-  private directCall(fn: FnDef, args: Atom[], loc: Loc, finish: (c: Rhs & { k: 'direct' }) => Expr): Expr {
+  private directCall(fn: FnDef, args: Atom[], loc: Loc, finish: (c: Rhs & { k: 'direct' }) => Expr, closure?: Atom): Expr {
     const call = (fixed: Atom[]) => {
-      if (!fn.rest) return finish({ k: 'direct', fn, args: fixed });
+      if (!fn.rest) return finish({ k: 'direct', fn, args: fixed, closure });
       const extra = args.slice(fn.params.length);
       return this.bind({ k: 'prim', p: primitiveByName.get('list')!, args: extra }, loc, 'rest', (r) =>
-        finish({ k: 'direct', fn, args: [...fixed, r] }),
+        finish({ k: 'direct', fn, args: [...fixed, r], closure }),
       );
     };
     const fixed = args.slice(0, fn.params.length);
@@ -495,7 +615,27 @@ class Lowerer {
 }
 
 function arityFits(fn: FnDef, n: number): boolean {
-  return fn.rest ? n >= fn.params.length : n === fn.params.length;
+  const fixed = fn.params.length - fn.lifted;
+  return fn.rest ? n >= fixed : n === fixed;
+}
+
+/** The lifted procedures visible in an access map: callable from any function in their scope. */
+function liftedOnly(access: Map<Var, Access>): Map<Var, Access> {
+  return new Map([...access].filter(([, a]) => a.k === 'lifted'));
+}
+
+/** Free variables of a lambda, ignoring lifting (the raw lexical ones). */
+function rawFreeVars(lam: Lambda): Set<Var> {
+  const bound = new Set<Var>(lam.vars ?? []);
+  const seen = new Set<Var>();
+  const walk = (n: Node): void => {
+    if ((n.k === 'ref' || n.k === 'set') && n.var && !bound.has(n.var)) seen.add(n.var);
+    if (n.k === 'lambda') for (const v of n.vars ?? []) bound.add(v);
+    if (n.k === 'let' || n.k === 'letrec') for (const v of n.vars ?? []) bound.add(v);
+    forEachChild(n, walk);
+  };
+  walk(lam.body);
+  return seen;
 }
 
 export function objectName(p: Primitive): string {
@@ -504,7 +644,7 @@ export function objectName(p: Primitive): string {
 
 /** C name of a function's static closure object (global procedures). */
 export function closureObject(fn: FnDef): string {
-  return `omni_obj_${fn.id}`;
+  return `omni_o${fn.id}`;
 }
 
 function forEachChild(n: Node, f: (c: Node) => void): void {

@@ -130,9 +130,10 @@ class Rc {
       case 'tail': {
         const { uses, moved } = this.consume(e.call, owned, new Set());
         e.call.uses = uses;
-        const fnVar = e.call.k === 'call' && e.call.fn.k === 'var' && owned.has(e.call.fn.v) ? e.call.fn.v : null;
-        e.after = fnVar ? [fnVar] : [];
-        e.drops = [...owned].filter((v) => !moved.has(v) && v !== fnVar);
+        // The callee (or its closure) is borrowed for the call: if owned, it is dropped after.
+        const callee = borrowedOperands(e.call).flatMap((a) => (a.k === 'var' && owned.has(a.v) ? [a.v] : []));
+        e.after = callee;
+        e.drops = [...owned].filter((v) => !moved.has(v) && !callee.includes(v));
         e.fail = { drops: [], target: null };
         return;
       }
@@ -217,6 +218,8 @@ export function borrowedOperands(r: Rhs): Atom[] {
       return primConsumes(r.p) ? [] : r.args;
     case 'call':
       return [r.fn];
+    case 'direct':
+      return r.closure ? [r.closure] : [];
     case 'unbox':
       return [r.box];
     case 'setbox':
