@@ -323,6 +323,8 @@ static inline OValue omni_add(OState *S, OValue a, OValue b) {
   if (omni_is_int(a) && omni_is_int(b)) {
     OValue r = a + (b - 1);
     if (!((((a ^ r) & (b ^ r)) >> 63) & 1)) return r;
+  } else if (omni_is_float(a) && omni_is_float(b)) {
+    return omniN_float(S, omni_flo(a) + omni_flo(b));
   }
   return omniN_add2(S, a, b);
 }
@@ -331,6 +333,8 @@ static inline OValue omni_sub(OState *S, OValue a, OValue b) {
   if (omni_is_int(a) && omni_is_int(b)) {
     OValue r = a - (b - 1);
     if (!((((a ^ b) & (a ^ r)) >> 63) & 1)) return r;
+  } else if (omni_is_float(a) && omni_is_float(b)) {
+    return omniN_float(S, omni_flo(a) - omni_flo(b));
   }
   return omniN_sub2(S, a, b);
 }
@@ -340,15 +344,40 @@ static inline OValue omni_mul(OState *S, OValue a, OValue b) {
   if (omni_is_int(a) && omni_is_int(b)) {
     int64_t x = omni_int(a), y = omni_int(b);
     if (x > -536870912 && x < 536870912 && y > -536870912 && y < 536870912) return omni_mkint(x * y);
+  } else if (omni_is_float(a) && omni_is_float(b)) {
+    return omniN_float(S, omni_flo(a) * omni_flo(b));
   }
   return omniN_mul2(S, a, b);
 }
+
+/*
+** a OP b where `dead` (one of a, b) is consumed: when both are floats and nothing else holds
+** dead's box, the result is written into it (Perceus-style reuse: no allocation, no free).
+*/
+#define OMNI_DEFINE_REUSE(fname, base, op)                                                         \
+  static inline OValue fname(OState *S, OValue a, OValue b, OValue dead) {                        \
+    OValue r;                                                                                      \
+    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 &&                         \
+        !(omni_obj(dead)->flags & (OF_IMMORTAL | OF_SHARED))) {                                    \
+      double d = omni_flo(a) op omni_flo(b);                                                       \
+      ((OFloat *)dead)->d = d == d ? d : omni_bits_double(UINT64_C(0x7ff8000000000000));          \
+      return dead;                                                                                 \
+    }                                                                                              \
+    r = base(S, a, b);                                                                             \
+    omni_drop(S, dead);                                                                            \
+    return r;                                                                                      \
+  }
+OMNI_DEFINE_REUSE(omni_add_reuse, omni_add, +)
+OMNI_DEFINE_REUSE(omni_sub_reuse, omni_sub, -)
+OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *)
+#undef OMNI_DEFINE_REUSE
 
 /* Comparisons return t, nil or OMNI_RAISED. */
 #define OMNI_DEFINE_CMP(fname, op, pname)                                                          \
   static inline OValue fname(OState *S, OValue a, OValue b) {                                      \
     int c;                                                                                         \
     if (omni_is_int(a) && omni_is_int(b)) return omni_bool((int64_t)a op(int64_t) b);              \
+    if (omni_is_float(a) && omni_is_float(b)) return omni_bool(omni_flo(a) op omni_flo(b));        \
     c = omniN_cmp2(S, pname, a, b);                                                                \
     if (c == -2) return OMNI_RAISED;                                                               \
     return omni_bool(c != 2 && c op 0);                                                            \

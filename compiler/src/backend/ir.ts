@@ -25,7 +25,8 @@ export type Use = 'move' | 'dup';
 
 export type Rhs =
   | { readonly k: 'atom'; readonly a: Atom; use?: Use }
-  | { readonly k: 'prim'; readonly p: Primitive; readonly args: Atom[]; uses?: Use[] }
+  /** `reuse`: index of a dead operand the operation consumes (and may reuse the memory of). */
+  | { readonly k: 'prim'; readonly p: Primitive; readonly args: Atom[]; uses?: Use[]; reuse?: number }
   | { readonly k: 'call'; readonly fn: Atom; readonly args: Atom[]; uses?: Use[] }
   /** A call of a known function; `closure` (borrowed) is its closure, absent for globals and the group's own members. */
   | { readonly k: 'direct'; readonly fn: FnDef; readonly args: Atom[]; readonly closure?: Atom; uses?: Use[] }
@@ -142,6 +143,9 @@ const NEVER_RAISING_PRIMS = new Set([
   'char?', 'string?', 'symbol?', 'keyword?', 'procedure?', 'vector?', 'dict?', 'atom?', 'error?', 'vector',
   'identity', 'type-of', 'atom',
 ]);
+
+/** Binary arithmetic that can write a float result into a dead float operand. */
+export const REUSING_PRIMS: ReadonlySet<string> = new Set(['+', '-', '*']);
 
 /** Primitives that consume (rather than borrow) their operands. */
 export function primConsumes(p: Primitive): boolean {

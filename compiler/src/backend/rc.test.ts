@@ -119,6 +119,11 @@ const minus = (a: State, b: State) => [...a].filter((v) => !b.has(v));
 function borrowedOf(r: Rhs): Atom[] {
   switch (r.k) {
     case 'prim':
+      if (r.reuse !== undefined) {
+        // the reused operand is consumed; the operation still reads it first
+        const dead = r.args[r.reuse];
+        return r.args.filter((a) => !(a.k === 'var' && dead.k === 'var' && a.v === dead.v));
+      }
       return r.p.name === 'cons' ? [] : r.args;
     case 'call':
       return [r.fn];
@@ -144,6 +149,7 @@ function consumedOf(r: Rhs): { atoms: Atom[]; uses: (Use | undefined)[] } {
     case 'setbox':
       return { atoms: [r.a], uses: [r.use] };
     case 'prim':
+      if (r.reuse !== undefined) return { atoms: [r.args[r.reuse]], uses: ['move'] };
       return r.p.name === 'cons' ? { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) } : { atoms: [], uses: [] };
     case 'call':
     case 'direct':

@@ -9,7 +9,7 @@
 //   (to the caller, or to the handler of the innermost try).
 // - Tail calls pass ownership: everything else is dropped before the call.
 import type { Atom, Expr, FnDef, LVar, OnFail, Rhs, Use } from './ir.js';
-import { cannotRaise, primConsumes } from './ir.js';
+import { REUSING_PRIMS, cannotRaise, primConsumes } from './ir.js';
 
 type Owned = Set<LVar>;
 
@@ -179,6 +179,14 @@ class Rc {
     } else {
       const { uses, moved } = this.consume(r, owned, liveAfter);
       setUses(r, uses);
+      if (r.k === 'prim' && r.args.length === 2 && REUSING_PRIMS.has(r.p.name)) {
+        // an operand that dies here is handed to the operation, which may reuse its memory
+        const i = r.args.findIndex((a) => a.k === 'var' && owned.has(a.v) && !liveAfter.has(a.v));
+        if (i >= 0) {
+          r.reuse = i;
+          moved.add((r.args[i] as Atom & { k: 'var' }).v);
+        }
+      }
       if (!cannotRaise(r)) e.fail = this.failOf(owned, moved, fail);
       e.after = [...owned].filter((v) => !moved.has(v) && !liveAfter.has(v));
       rest = new Set([...owned].filter((v) => !moved.has(v) && liveAfter.has(v)));
