@@ -270,7 +270,14 @@ class Emitter {
       case 'tail': {
         this.line(e.loc);
         this.put(`${ind}{`);
-        const call = this.callExpr(e.call, f);
+        // duplicate arguments before the drops: a borrowed argument may depend on a dropped value
+        const dups = e.call.args.map((a, i) => {
+          if (e.call.uses?.[i] !== 'dup' || a.k !== 'var') return a;
+          const v = `omni_arg${i}`;
+          this.put(`${ind}  OValue ${v} = omni_dup(${varName(a.v)});`);
+          return { k: 'const', c: v } as const;
+        });
+        const call = this.callExpr({ ...e.call, args: dups }, f);
         this.drops(e.drops, ind + '  ');
         if (e.after?.length) {
           this.put(`${ind}  OValue omni_result = ${call};`);
@@ -429,7 +436,7 @@ class Emitter {
         return `omniL_cons(S, ${this.atom(r.args[0], r.uses?.[0])}, ${this.atom(r.args[1], r.uses?.[1])})`;
       case 'car':
       case 'cdr':
-        return `omni_dup(omni_${p.name}_b(S, ${a[0]}))`;
+        return `omni_${p.name}_b(S, ${a[0]})`; // borrowed (see BORROWING_PROJECTIONS)
       case 'null?':
       case 'not':
         return `omni_bool(${a[0]} == OMNI_NIL)`;

@@ -12,6 +12,11 @@ export interface LVar {
   readonly name: string;
   /** Holds a borrowed reference (captured values read from the closure): never dropped. */
   borrowed: boolean;
+  /**
+   * Borrowed from this variable's value (`car`/`cdr` of an immutable pair): every use of this
+   * variable keeps the source alive.
+   */
+  source?: LVar;
 }
 
 /** An operand: a local, or a constant that needs no reference counting. */

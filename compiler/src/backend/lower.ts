@@ -37,6 +37,9 @@ type K = (a: Atom) => Expr;
 
 const NIL: Atom = { k: 'const', c: 'OMNI_NIL' };
 
+/** Primitives whose result is a borrowed field of their (immutable) argument. */
+export const BORROWING_PROJECTIONS: ReadonlySet<string> = new Set(['car', 'cdr']);
+
 /** Primitives whose variadic form is exactly a left fold of the binary one. */
 const FOLDED = new Set(['+', '-', '*']);
 
@@ -181,6 +184,11 @@ class Lowerer {
 
   private bind(rhs: Rhs, loc: Loc, name: string, k: K): Expr {
     const v = this.lvar(name, rhs.k === 'env');
+    if (rhs.k === 'prim' && BORROWING_PROJECTIONS.has(rhs.p.name)) {
+      // a field of an immutable pair stays valid as long as the pair: borrow it
+      v.borrowed = true;
+      if (rhs.args[0].k === 'var') v.source = rhs.args[0].v;
+    }
     return { k: 'let', v, rhs, body: k({ k: 'var', v }), loc };
   }
 

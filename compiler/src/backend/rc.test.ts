@@ -187,8 +187,10 @@ class Checker {
     return this.problems;
   }
 
+  /** A borrowed projection (car/cdr) is alive while the value it was borrowed from is. */
   private alive(v: LVar, st: State): boolean {
-    return v.borrowed || st.has(v);
+    if (v.borrowed) return v.source ? this.alive(v.source, st) : true;
+    return st.has(v);
   }
 
   private read(a: Atom, st: State, where: string, what: string): void {
@@ -220,7 +222,9 @@ class Checker {
     if (v.borrowed) {
       // Only a read of the closure's environment yields a borrowed reference; anything else
       // (a duplicated or moved atom, a call result...) is an owned reference that would leak.
-      if (r.k !== 'env') this.err(where, `binds the borrowed ${vn(v)} to an owned reference (${r.k}): it is never dropped`);
+      const projection = r.k === 'prim' && (r.p.name === 'car' || r.p.name === 'cdr');
+      if (r.k !== 'env' && !projection) this.err(where, `binds the borrowed ${vn(v)} to an owned reference (${r.k}): it is never dropped`);
+      if (projection && r.args[0].k === 'var' && v.source !== r.args[0].v) this.err(where, `${vn(v)} does not record its source`);
       return;
     }
     if (st.has(v)) this.err(where, `rebinds ${vn(v)} while it is owned`);
@@ -284,10 +288,11 @@ class Checker {
       case 'tail': {
         const where = `${cx.path} tail ${rhsText(e.call, '')} (line ${e.loc.line})`;
         if (cx.mode.k !== 'return') this.err(where, 'tail call inside a block or try');
-        // emit-c drops first, then evaluates the arguments and calls.
-        for (const v of e.drops ?? []) this.drop(v, st, where);
+        // emit-c duplicates the dup'd arguments, drops, then moves the others into the call.
         const { atoms, uses } = consumedOf(e.call);
-        atoms.forEach((a, i) => this.use(a, uses[i], st, where));
+        atoms.forEach((a, i) => uses[i] === 'dup' && this.use(a, uses[i], st, where));
+        for (const v of e.drops ?? []) this.drop(v, st, where);
+        atoms.forEach((a, i) => uses[i] !== 'dup' && this.use(a, uses[i], st, where));
         const calleeAtom = e.call.k === 'call' ? e.call.fn : e.call.closure;
         if (calleeAtom) this.read(calleeAtom, st, where, 'calls');
         const after = e.after ?? [];

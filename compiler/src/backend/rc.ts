@@ -40,7 +40,7 @@ class Rc {
     if (s) return s;
     s = new Set();
     const add = (a: Atom) => {
-      if (a.k === 'var') s!.add(a.v);
+      if (a.k === 'var') addWithSources(s!, a.v);
     };
     switch (e.k) {
       case 'let':
@@ -68,7 +68,7 @@ class Rc {
 
   private rhsVars(r: Rhs): Set<LVar> {
     const s = new Set<LVar>();
-    for (const a of [...borrowedOperands(r), ...consumedOperands(r)]) if (a.k === 'var') s.add(a.v);
+    for (const a of [...borrowedOperands(r), ...consumedOperands(r)]) if (a.k === 'var') addWithSources(s, a.v);
     if (r.k === 'member') s.add(r.record);
     if (r.k === 'block') for (const v of this.fv(r.body)) s.add(v);
     if (r.k === 'try') {
@@ -197,6 +197,11 @@ class Rc {
     }
     this.expr(e.body, rest, fail);
   }
+}
+
+/** A use of a borrowed projection is also a use of the value it was borrowed from. */
+function addWithSources(s: Set<LVar>, v: LVar): void {
+  for (let x: LVar | undefined = v; x; x = x.source) s.add(x);
 }
 
 function setUses(r: Rhs, uses: Use[]): void {
