@@ -350,6 +350,18 @@ static inline OValue omni_mul(OState *S, OValue a, OValue b) {
   return omniN_mul2(S, a, b);
 }
 
+/* Integer division fast paths; anything else (zero, -1, non-ints) goes to the primitive. */
+OValue omniP_quotient(OState *S, OValue a0, OValue a1);
+OValue omniP_remainder(OState *S, OValue a0, OValue a1);
+static inline OValue omni_quotient(OState *S, OValue a, OValue b) {
+  if (omni_is_int(a) && omni_is_int(b) && omni_int(b) > 0) return omni_mkint(omni_int(a) / omni_int(b));
+  return omniP_quotient(S, a, b);
+}
+static inline OValue omni_remainder(OState *S, OValue a, OValue b) {
+  if (omni_is_int(a) && omni_is_int(b) && omni_int(b) > 0) return omni_mkint(omni_int(a) % omni_int(b));
+  return omniP_remainder(S, a, b);
+}
+
 /*
 ** a OP b where `dead` (one of a, b) is consumed: when both are floats and nothing else holds
 ** dead's box, the result is written into it (Perceus-style reuse: no allocation, no free).

@@ -32,6 +32,8 @@ const INLINE_BINARY: Record<string, string> = {
   '+': 'omni_add',
   '-': 'omni_sub',
   '*': 'omni_mul',
+  quotient: 'omni_quotient',
+  remainder: 'omni_remainder',
   '<': 'omni_lt',
   '>': 'omni_gt',
   '<=': 'omni_le',
