@@ -95,6 +95,9 @@ export class Expander {
   }
 
   /** Is `s` a macro name at the top level? */
+  /** Library files loaded by `import`, in load order (the inputs of a program besides its own file). */
+  readonly importedFiles: string[] = [];
+
   isMacro(s: Sym): boolean {
     return this.macros.has(s);
   }
@@ -139,6 +142,7 @@ export class Expander {
     const file = this.opts.libPath.map((dir) => path.join(dir, `${name}.omni`)).find((p) => fs.existsSync(p));
     if (!file) fail(items[1].loc, `library not found: ${name} (searched ${this.opts.libPath.join(', ')})`);
     this.imported.add(name);
+    this.importedFiles.push(file);
     for (const d of readProgram(fs.readFileSync(file, 'utf8'), file)) this.expandTop(d, out);
   }
 

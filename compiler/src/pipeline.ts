@@ -27,6 +27,8 @@ export interface FrontEndResult {
   nodes: Node[];
   /** The same forms, resolved against the whole program. */
   program: ResolvedProgram;
+  /** Library files the program imported. */
+  imports: string[];
 }
 
 /**
@@ -38,7 +40,7 @@ export function frontEnd(source: string, file: string, compileTime: Interpreter)
   const datums = readProgram(source, file);
   try {
     const nodes = expander.expandProgram(datums);
-    return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }) };
+    return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }), imports: expander.importedFiles };
   } catch (e) {
     // Macros can build forms nested more deeply than the recursive passes can walk.
     if (e instanceof RangeError) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');

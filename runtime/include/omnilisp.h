@@ -421,6 +421,7 @@ void omniIO_buf_put(OBuf *b, const char *s, size_t n);
 int omniIO_print(OState *S, OBuf *b, OValue v, int write); /* 0, or -1 with an error raised */
 void omniIO_out(const char *s, size_t n);                  /* buffered stdout */
 void omniIO_flush(void);
+void omniIO_echo(OState *S, OValue v); /* a session's result: v as write prints it, then a newline */
 
 /* ---------------------------------------------------------------- equality and hashing */
 
@@ -441,6 +442,10 @@ void omniR_set_args(int argc, char **argv);
 /* The program's global variables: shared with every thread once the program spawns one. */
 void omniR_globals(OValue **cells, size_t n);
 void omniR_share_globals(void);
+/* The cell of a named global (created holding OMNI_UNINIT): globals of JIT session units. */
+OValue *omniR_cell(const char *name, size_t len);
+/* A host that recovers from faults in user code (the JIT session) sets this; it must not return. */
+extern void (*omniR_fault_hook)(int sig);
 extern int omniR_threaded; /* set by the first spawn: values stored in globals become shared */ /* what `command-line` returns: argv[0] is skipped */
 /* Report an uncaught error on stderr as `error: MESSAGE IRRITANT...` (flushes stdout first). */
 void omniR_report(OState *S, OValue error);

@@ -386,3 +386,14 @@ OValue omniP_read_line(OState *S) {
   free(line);
   return r;
 }
+
+void omniIO_echo(OState *S, OValue v) {
+  OBuf b = {0};
+  if (omniIO_print(S, &b, v, 1) == 0) {
+    omniIO_buf_put(&b, "\n", 1);
+    omniIO_out(b.data, b.len);
+  } else {
+    omni_drop(S, omniE_take(S));
+  }
+  free(b.data);
+}

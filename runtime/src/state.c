@@ -27,10 +27,42 @@ void omniR_globals(OValue **cells, size_t n) {
   omniR_nglobals = n;
 }
 
+/* Named cells: the globals of code compiled in pieces (JIT sessions), found by name. */
+typedef struct OCell {
+  struct OCell *next; /* next cell in the list */
+  OValue value;       /* the global's value (OMNI_UNINIT until defined) */
+  char name[];        /* its name */
+} OCell;
+
+static OCell *omniR_cells;                                   /* every named cell */
+static pthread_mutex_t omniR_cells_mu = PTHREAD_MUTEX_INITIALIZER; /* guards omniR_cells */
+
+OValue *omniR_cell(const char *name, size_t len) {
+  OCell *c;
+  pthread_mutex_lock(&omniR_cells_mu);
+  for (c = omniR_cells; c; c = c->next)
+    if (strlen(c->name) == len && memcmp(c->name, name, len) == 0) break;
+  if (!c) {
+    c = malloc(sizeof(OCell) + len + 1);
+    if (!c) abort();
+    memcpy(c->name, name, len);
+    c->name[len] = 0;
+    c->value = OMNI_UNINIT;
+    c->next = omniR_cells;
+    omniR_cells = c;
+  }
+  pthread_mutex_unlock(&omniR_cells_mu);
+  return &c->value;
+}
+
 void omniR_share_globals(void) {
   size_t i;
+  OCell *c;
   omniR_threaded = 1;
   for (i = 0; i < omniR_nglobals; i++) omniO_share(*omniR_global_cells[i]);
+  pthread_mutex_lock(&omniR_cells_mu);
+  for (c = omniR_cells; c; c = c->next) omniO_share(c->value);
+  pthread_mutex_unlock(&omniR_cells_mu);
 }
 
 void omniR_set_args(int argc, char **argv) {
@@ -45,6 +77,7 @@ void omniR_set_args(int argc, char **argv) {
 ** exits instead of crashing. (Not in the sanitized build: AddressSanitizer owns SIGSEGV there.)
 */
 static __thread void *omniR_alt_stack;  /* the signal stack the handler runs on */
+void (*omniR_fault_hook)(int sig);      /* set by a host that recovers from faults itself */
 
 #ifndef OMNI_ASAN
 static __thread char *omniR_stack_low;  /* lowest address of this thread's stack */
@@ -54,6 +87,7 @@ static void omniR_segv(int sig, siginfo_t *info, void *ctx) {
   static const char msg[] = "error: stack overflow\n";
   char *addr = info->si_addr;
   (void)ctx;
+  if (omniR_fault_hook) omniR_fault_hook(sig);
   if (omniR_stack_low && addr >= omniR_stack_low - 65536 && addr < omniR_stack_high) {
     omniIO_flush();
     if (write(2, msg, sizeof msg - 1) < 0) _exit(1);
@@ -81,6 +115,7 @@ static void omniR_guard_stack(char *top, size_t size) {
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
 #else
   (void)top;
   (void)size;

@@ -2,6 +2,7 @@
 // execution mode and compares stdout, exit status and the first line of stderr.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,11 +13,23 @@ export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
 
 /** How each mode runs a case: the command line, given the case file name. */
-export const MODES: Record<string, (file: string) => string[]> = {
-  interp: (file) => [process.execPath, CLI, 'run', '--interp', file],
-  'aot-gcc': (file) => [process.execPath, CLI, 'run', '--aot', '--cc', 'gcc', file],
-  'aot-clang': (file) => [process.execPath, CLI, 'run', '--aot', '--cc', 'clang', file],
-  'aot-asan': (file) => [process.execPath, CLI, 'run', '--aot', '--sanitize', file],
+export interface Mode {
+  argv(file: string): string[];
+  /** Runs per case, each checked (cached: the first run misses, the second hits). */
+  runs: number;
+  /** Each case gets its own empty cache directory. */
+  freshCache: boolean;
+}
+
+const cli = (...args: string[]) => (file: string) => [process.execPath, CLI, 'run', ...args, file];
+
+export const MODES: Record<string, Mode> = {
+  interp: { argv: cli('--interp'), runs: 1, freshCache: false },
+  'aot-gcc': { argv: cli('--aot', '--cc', 'gcc'), runs: 1, freshCache: false },
+  'aot-clang': { argv: cli('--aot', '--cc', 'clang'), runs: 1, freshCache: false },
+  'aot-asan': { argv: cli('--aot', '--sanitize'), runs: 1, freshCache: false },
+  jit: { argv: cli('--no-cache'), runs: 1, freshCache: false },
+  cached: { argv: cli(), runs: 2, freshCache: true },
 };
 
 /** Sanitizer settings for every run: any report fails the run. */
@@ -69,9 +82,15 @@ export interface CaseResult {
   status: number | null;
 }
 
-export function runCommand(argv: string[], cwd: string, stdin: Buffer | null, timeoutMs: number): Promise<{ stdout: Buffer; stderr: string; status: number | null; signal: string | null }> {
+export function runCommand(
+  argv: string[],
+  cwd: string,
+  stdin: Buffer | null,
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<{ stdout: Buffer; stderr: string; status: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SANITIZER_ENV } });
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SANITIZER_ENV, ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -89,7 +108,24 @@ export function runCommand(argv: string[], cwd: string, stdin: Buffer | null, ti
 
 export async function runCase(c: Case, mode: string, timeoutMs = 180_000): Promise<CaseResult> {
   const started = Date.now();
-  const r = await runCommand(MODES[mode](`${c.name}.omni`), c.dir, c.stdin, timeoutMs);
+  const m = MODES[mode];
+  const cacheDir = m.freshCache ? fs.mkdtempSync(path.join(os.tmpdir(), 'omni-cache-')) : null;
+  const problems: string[] = [];
+  let r: Awaited<ReturnType<typeof runCommand>> | null = null;
+  try {
+    for (let run = 1; run <= m.runs; run++) {
+      r = await runCommand(m.argv(`${c.name}.omni`), c.dir, c.stdin, timeoutMs, cacheDir ? { OMNI_CACHE_DIR: cacheDir } : {});
+      const tag = m.runs > 1 ? `run ${run}: ` : '';
+      for (const p of checkRun(c, r)) problems.push(tag + p);
+    }
+  } finally {
+    if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+  return { name: c.name, ok: problems.length === 0, problems, ms: Date.now() - started, stdout: r!.stdout, stderr: r!.stderr, status: r!.status };
+}
+
+/** What is wrong with one run of a case (nothing: an empty list). */
+function checkRun(c: Case, r: { stdout: Buffer; stderr: string; status: number | null; signal: string | null }): string[] {
   const problems: string[] = [];
   if (!r.stdout.equals(c.expectedStdout)) problems.push(`stdout differs:\n--- expected\n${c.expectedStdout}\n--- got\n${r.stdout}`);
   if (r.status !== c.expectedStatus) problems.push(`exit status ${r.status ?? r.signal}, expected ${c.expectedStatus}`);
@@ -99,7 +135,7 @@ export async function runCase(c: Case, mode: string, timeoutMs = 180_000): Promi
   }
   const report = SANITIZER_REPORT.exec(r.stderr);
   if (report) problems.push(`sanitizer report:\n${r.stderr.slice(Math.max(0, report.index - 200), report.index + 3000)}`);
-  return { name: c.name, ok: problems.length === 0, problems, ms: Date.now() - started, stdout: r.stdout, stderr: r.stderr, status: r.status };
+  return problems;
 }
 
 /** Runs cases with bounded parallelism, reporting each result as it completes. */

@@ -9,13 +9,23 @@ import { insertRc } from './rc.js';
 
 /** Source to the back end's IR, reference counts inserted. Throws CompileError on bad source. */
 export function compileToIr(source: string, file: string): Program {
-  const { program } = frontEnd(source, file, new Interpreter(new MemoryHost()));
+  return compileWithImports(source, file).ir;
+}
+
+function compileWithImports(source: string, file: string): { ir: Program; imports: string[] } {
+  const { program, imports } = frontEnd(source, file, new Interpreter(new MemoryHost()));
   const ir = lowerProgram(program.forms, program.rebound, file);
   insertRc(ir.functions);
-  return ir;
+  return { ir, imports };
 }
 
 /** Source to one C translation unit. */
 export function compileToC(source: string, file: string, opts: Partial<EmitOptions> = {}): string {
-  return emitProgram(compileToIr(source, file), { main: true, lines: true, ...opts });
+  return compileProgram(source, file, opts).c;
+}
+
+/** Source to one C translation unit, with the library files it imported (its other inputs). */
+export function compileProgram(source: string, file: string, opts: Partial<EmitOptions> = {}): { c: string; imports: string[] } {
+  const { ir, imports } = compileWithImports(source, file);
+  return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
 }

@@ -85,3 +85,42 @@ export function updateHeader(header: string): string {
   if (start < 0 || end < start) throw new Error('omnilisp.h: generated-section markers not found');
   return header.slice(0, start + BEGIN.length) + '\n' + headerSection() + '\n' + header.slice(end);
 }
+
+/**
+ * Every runtime symbol generated code may reference, read off the header's declarations
+ * (functions and extern variables, not the static inline helpers): the JIT host hands each one
+ * to libtcc with tcc_add_symbol.
+ */
+export function runtimeSymbols(header: string): string[] {
+  const names = new Set<string>();
+  for (const raw of header.split('\n')) {
+    if (/^(static|typedef|#|\s|\/\*|\*)/.test(raw) || raw.trim() === '') continue;
+    const line = raw.replace(/\/\*.*?\*\/\s*$/, '').trimEnd();
+    const ext = /^extern\b.*?(?:\(\*\s*(omni\w+)\)|\b(omni\w+)\s*;)/.exec(line);
+    if (ext) {
+      names.add(ext[1] ?? ext[2]);
+      continue;
+    }
+    const fn = /\b(omni[A-Za-z]*_\w+)\s*\(/.exec(line);
+    if (fn && line.trimEnd().endsWith(');')) names.add(fn[1]);
+  }
+  return [...names].sort();
+}
+
+export function symtabSource(header: string): string {
+  return [
+    '/* symtab.c — GENERATED from runtime/include/omnilisp.h by compiler/src/backend/gen-runtime.ts; do not edit. */',
+    '#include "omnilisp.h"',
+    '',
+    'typedef struct OJitSymbol {',
+    '  const char *name; /* C symbol */',
+    '  void *addr;       /* its address in this process */',
+    '} OJitSymbol;',
+    '',
+    'const OJitSymbol omniJ_symbols[] = {',
+    ...runtimeSymbols(header).map((n) => `  {"${n}", (void *)&${n}},`),
+    '  {0, 0},',
+    '};',
+    '',
+  ].join('\n');
+}

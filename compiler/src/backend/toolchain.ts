@@ -1,6 +1,6 @@
 // Building native executables: the prebuilt runtime library per target triple and the C compiler
 // invocation. Used by the CLI and by the build service.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_DIR } from './gen-runtime.js';
@@ -21,12 +21,11 @@ export interface NativeBuildOptions {
 
 export const DEFAULT_BUILD: NativeBuildOptions = { cc: 'gcc', opt: 2, static: false, sanitize: false };
 
-let tripleCache: string | null = null;
+const ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
 
 /** The host's target triple in Debian's spelling (gcc's), e.g. `x86_64-linux-gnu`. */
 export function hostTriple(): string {
-  tripleCache ??= execFileSync('gcc', ['-dumpmachine'], { encoding: 'utf8' }).trim();
-  return tripleCache;
+  return `${ARCHES[process.arch] ?? process.arch}-${process.platform}-gnu`;
 }
 
 /** Path of the runtime library for a variant; built with make when missing. */
@@ -61,3 +60,23 @@ export function buildExecutable(cSource: string, out: string, o: NativeBuildOpti
     fs.rmSync(cFile, { force: true });
   }
 }
+
+// ---------------------------------------------------------------- the JIT host
+
+/** The libtcc host (runtime/build/<triple>/omni-jit); built with make when missing. */
+export function jitHost(triple = hostTriple()): string {
+  const host = path.join(RUNTIME_DIR, 'build', triple, 'omni-jit');
+  if (!fs.existsSync(host)) {
+    const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, 'jit'], { encoding: 'utf8' });
+    if (r.status !== 0 || !fs.existsSync(host)) throw new Error(`building the JIT host failed:\n${r.stderr}`);
+  }
+  return host;
+}
+
+/** The runtime's version: the SHA-256 of the JIT host binary (which contains the runtime). */
+export function runtimeVersion(triple = hostTriple()): string {
+  return fs.readFileSync(`${jitHost(triple)}.version`, 'utf8').trim();
+}
+
+/** Include directory units are compiled against. */
+export const RUNTIME_INCLUDE = path.join(RUNTIME_DIR, 'include');

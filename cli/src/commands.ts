@@ -1,0 +1,166 @@
+// The `omnilisp` commands (commander): run, build, emit, cache, repl.
+import { Command, Option } from 'commander';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  CompileError,
+  type EmitOptions,
+  type NativeBuildOptions,
+  buildExecutable,
+  compileProgram,
+  interpretFile,
+  jitHost,
+} from '@omnilisp/compiler';
+import { ProgramCache } from './cache.js';
+import { compileRunAndStore, runInHost } from './native.js';
+
+const program = new Command();
+
+program
+  .name('omnilisp')
+  .description('OmniLisp: a Lisp that compiles to C')
+  .version('0.1.0')
+  .enablePositionalOptions();
+
+/** Reads and compiles a program to C, or reports the problem and returns null. */
+function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: string; imports: string[] } | null {
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`omnilisp: cannot read ${file}: ${(e as Error).message}\n`);
+    return null;
+  }
+  try {
+    return compileProgram(source, file, { target });
+  } catch (e) {
+    if (e instanceof CompileError) {
+      process.stderr.write(e.message + '\n');
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** Builds FILE to the executable OUT; returns false (after reporting) on failure. */
+function build(file: string, out: string, opts: NativeBuildOptions): boolean {
+  const compiled = toC(file);
+  if (compiled === null) return false;
+  try {
+    buildExecutable(compiled.c, out, opts);
+    return true;
+  } catch (e) {
+    process.stderr.write(`omnilisp: ${(e as Error).message}\n`);
+    return false;
+  }
+}
+
+interface BuildFlags {
+  cc: 'gcc' | 'clang';
+  static?: boolean;
+  opt: '0' | '2';
+  sanitize?: boolean;
+}
+
+const nativeOptions = (o: BuildFlags): NativeBuildOptions => ({
+  cc: o.cc,
+  opt: o.opt === '0' ? 0 : 2,
+  static: !!o.static,
+  sanitize: !!o.sanitize,
+});
+
+const withBuildOptions = (c: Command) =>
+  c
+    .addOption(new Option('--cc <compiler>', 'C compiler').choices(['gcc', 'clang']).default('gcc'))
+    .option('--static', 'link a fully static executable')
+    .addOption(new Option('-O, --opt <level>', 'C optimisation level (-O0 or -O2)').choices(['0', '2']).default('2'))
+    .option('--sanitize', 'AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer build');
+
+program
+  .command('emit')
+  .description('compile a program to C')
+  .argument('<file>', 'the .omni program')
+  .option('-o, --output <file>', 'write the C here (default: standard output)')
+  .action((file: string, opts: { output?: string }) => {
+    const compiled = toC(file);
+    if (compiled === null) return void (process.exitCode = 1);
+    if (opts.output) fs.writeFileSync(opts.output, compiled.c);
+    else process.stdout.write(compiled.c);
+  });
+
+withBuildOptions(
+  program
+    .command('build')
+    .description('compile a program to a standalone native executable')
+    .argument('<file>', 'the .omni program')
+    .requiredOption('-o, --output <file>', 'the executable to write'),
+).action((file: string, opts: BuildFlags & { output: string }) => {
+  if (!build(file, opts.output, nativeOptions(opts))) process.exitCode = 1;
+});
+
+withBuildOptions(
+  program
+    .command('run')
+    .description('run a program: JIT through tcc, cached by content (arguments after FILE go to the program)')
+    .argument('<file>', 'the .omni program')
+    .argument('[args...]', 'arguments for the program, returned by (command-line)')
+    .option('--interp', 'use the reference interpreter')
+    .option('--aot', 'build a native executable with the C compiler (--cc), then run it')
+    .option('--no-cache', 'JIT without reading or writing the cache')
+    .passThroughOptions(),
+).action(async (file: string, args: string[], opts: BuildFlags & { interp?: boolean; aot?: boolean; cache: boolean }) => {
+  if (opts.interp) {
+    process.exitCode = interpretFile(file, { args });
+    return;
+  }
+  if (opts.aot) {
+    process.exitCode = runAot(file, args, nativeOptions(opts));
+    return;
+  }
+  const compiled = toC(file, 'jit');
+  if (compiled === null) return void (process.exitCode = 1);
+  const r = opts.cache
+    ? await compileRunAndStore(file, compiled.c, compiled.imports, args)
+    : await runInHost({ host: jitHost(), args, c: compiled.c });
+  process.exitCode = r.status;
+});
+
+/** Builds FILE into a temporary directory and runs it; returns its exit status. */
+function runAot(file: string, args: string[], opts: NativeBuildOptions): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnilisp-'));
+  try {
+    const exe = path.join(dir, path.basename(file, '.omni'));
+    if (!build(file, exe, opts)) return 1;
+    const r = spawnSync(exe, args, { stdio: 'inherit' });
+    if (r.signal) process.stderr.write(`omnilisp: program killed by ${r.signal}\n`);
+    return r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const cache = program.command('cache').description('the local cache of compiled programs ($OMNI_CACHE_DIR, default ~/.omni/cache)');
+cache
+  .command('stats')
+  .description('entries, bytes, hits and misses')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => {
+    const c = new ProgramCache();
+    const s = c.stats();
+    if (opts.json) return void process.stdout.write(JSON.stringify({ dir: c.dir, ...s }) + '\n');
+    process.stdout.write(`cache: ${c.dir}\nentries: ${s.entries}\nbytes: ${s.bytes}\nhits: ${s.hits}\nmisses: ${s.misses}\n`);
+  });
+cache
+  .command('clear')
+  .description('delete every cached program')
+  .action(() => {
+    const c = new ProgramCache();
+    c.clear();
+    process.stdout.write(`cleared ${c.dir}\n`);
+  });
+
+export async function main(argv: string[]): Promise<void> {
+  await program.parseAsync(argv);
+}
