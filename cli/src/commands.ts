@@ -141,6 +141,14 @@ function runAot(file: string, args: string[], opts: NativeBuildOptions): number 
   }
 }
 
+program
+  .command('repl', { isDefault: true })
+  .description('the interactive REPL (also: omnilisp with no arguments)')
+  .action(async () => {
+    const { repl } = await import('./repl.js');
+    process.exitCode = await repl();
+  });
+
 const cache = program.command('cache').description('the local cache of compiled programs ($OMNI_CACHE_DIR, default ~/.omni/cache)');
 cache
   .command('stats')

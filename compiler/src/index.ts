@@ -16,3 +16,4 @@ export { compileProgram, compileToC, compileToIr } from './backend/compile.js';
 export type { EmitOptions } from './backend/emit-c.js';
 export * from './backend/toolchain.js';
 export { primtabSource, symtabSource, updateHeader } from './backend/runtime-table.js';
+export { Session, type Unit } from './backend/session.js';

@@ -12,7 +12,8 @@
 **       A session: units arrive on fd 3 as "<bytes>\n<C>", each defining `omni_unit`; every reply
 **       goes to fd 4: "ok", "error" (uncaught error, already reported on stderr), "crash SIGNAL"
 **       or "compile BYTES\n<message>". Globals live in runtime cells, so later units see earlier
-**       definitions. A crash in a unit is reported and the session goes on.
+**       definitions. A crash in a unit is reported and the session goes on. Units run on a thread
+**       with a 1 GiB stack ($OMNI_JIT_STACK_MB overrides it).
 ** The program's own stdin, stdout and stderr are the host's: protocol traffic never mixes in.
 */
 #include "omnilisp.h"
@@ -123,6 +124,7 @@ static int omniJ_run(int argc, char **argv, const char *save_obj, const char *lo
 
 typedef OValue (*OUnit)(OState *S);
 
+static size_t omniJ_stack = (size_t)1 << 30;  /* stack of the thread a unit runs on */
 static __thread sigjmp_buf omniJ_recover; /* where a crashing unit's thread resumes */
 static __thread volatile int omniJ_armed;  /* omniJ_recover is set */
 static volatile sig_atomic_t omniJ_signal; /* the signal that ended the last unit */
@@ -147,7 +149,7 @@ static void *omniJ_eval_thread(void *arg) {
   OState S;
   char top;
   OValue r;
-  omniR_state_init(&S, &top, (size_t)1 << 30);
+  omniR_state_init(&S, &top, omniJ_stack);
   if (sigsetjmp(omniJ_recover, 1)) {
     omniJ_armed = 0;
     omniIO_flush();
@@ -182,6 +184,8 @@ static void omniJ_reply(const char *text) {
 
 static int omniJ_repl(void) {
   char header[32];
+  const char *mb = getenv("OMNI_JIT_STACK_MB"); /* a smaller stack (tests of crash recovery) */
+  if (mb && atoi(mb) > 1) omniJ_stack = (size_t)atoi(mb) << 20;
   omniR_fault_hook = omniJ_fault;
   for (;;) {
     size_t i = 0, n;
@@ -208,7 +212,7 @@ static int omniJ_repl(void) {
     }
     free(source);
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, (size_t)1 << 30);
+    pthread_attr_setstacksize(&attr, omniJ_stack);
     pthread_create(&th, &attr, omniJ_eval_thread, &ev);
     pthread_join(th, NULL);
     pthread_attr_destroy(&attr);

@@ -43,8 +43,16 @@ export const BORROWING_PROJECTIONS: ReadonlySet<string> = new Set(['car', 'cdr']
 /** Primitives whose variadic form is exactly a left fold of the binary one. */
 const FOLDED = new Set(['+', '-', '*']);
 
-export function lowerProgram(forms: readonly TopLevel[], rebound: ReadonlySet<string>, file: string): Program {
-  return new Lowerer(rebound, file).program(forms);
+export interface LowerOptions {
+  /**
+   * Call never-reassigned top-level procedures directly (a whole program). A session unit turns
+   * this off, except for a procedure's calls to itself: a later input may redefine any global.
+   */
+  knownGlobals: boolean;
+}
+
+export function lowerProgram(forms: readonly TopLevel[], rebound: ReadonlySet<string>, file: string, opts: LowerOptions = { knownGlobals: true }): Program {
+  return new Lowerer(rebound, file, opts).program(forms);
 }
 
 class Lowerer {
@@ -66,6 +74,7 @@ class Lowerer {
   constructor(
     private readonly rebound: ReadonlySet<string>,
     private readonly file: string,
+    private readonly opts: LowerOptions,
   ) {}
 
   program(forms: readonly TopLevel[]): Program {
@@ -586,8 +595,10 @@ class Lowerer {
   /** The function a call can jump to directly, if the callee is statically known. */
   private directTarget(name: string, v: Var | undefined, ctx: FnCtx): FnDef | null {
     if (!v) {
-      const g = this.globals.get(name);
-      return g?.known ?? null;
+      const known = this.globals.get(name)?.known ?? null;
+      // In a session, only a procedure's calls to itself are direct (so its self tail calls
+      // loop); every other call goes through the global's cell, which a later input may replace.
+      return this.opts.knownGlobals || known === ctx.fn ? known : null;
     }
     const acc = ctx.access.get(v);
     if (acc?.k === 'self') return ctx.fn;

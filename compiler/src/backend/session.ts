@@ -1,0 +1,59 @@
+// A compilation session: the REPL's inputs compiled one at a time into C units for the JIT host.
+// Macros, imports and compile-time helper procedures persist in one expander; globals defined by
+// earlier inputs are known to later ones (they live in the runtime's named cells); a primitive
+// redefined by any input is never inlined again.
+import { CompileError } from '../errors.js';
+import { Expander } from '../expander.js';
+import { Interpreter } from '../interp/interpreter.js';
+import { MemoryHost } from '../interp/memory-host.js';
+import { libraryPath } from '../pipeline.js';
+import { primitiveGlobalNames } from '../primitives.js';
+import { readProgram } from '../reader.js';
+import { definedGlobals, resolveProgram } from '../resolver.js';
+import { emitProgram } from './emit-c.js';
+import { lowerProgram } from './lower.js';
+import { insertRc } from './rc.js';
+
+export interface Unit {
+  /** The C unit (exports `omni_unit`). */
+  c: string;
+  /** The unit prints the value of its last form (it is not a definition). */
+  printsResult: boolean;
+}
+
+export class Session {
+  private readonly expander: Expander;
+  private readonly defined = new Set<string>();
+  private readonly rebound = new Set<string>();
+
+  constructor(baseFile = 'repl.omni') {
+    const compileTime = new Interpreter(new MemoryHost());
+    this.expander = new Expander({ libPath: libraryPath(baseFile), evaluator: compileTime.compileTimeEvaluator() });
+  }
+
+  /** Compiles one input. Throws CompileError (FILE:LINE:COL) for bad source; nothing is kept then. */
+  compile(source: string, file = '<repl>'): Unit {
+    const nodes = this.expander.expandProgram(readProgram(source, file));
+    const names = new Set([...primitiveGlobalNames(), ...this.defined, ...definedGlobals(nodes)]);
+    const resolved = resolveProgram(nodes, { globals: { has: (n) => names.has(n) } });
+    const rebound = new Set([...this.rebound, ...resolved.rebound]);
+    const ir = lowerProgram(resolved.forms, rebound, file, { knownGlobals: false });
+    insertRc(ir.functions);
+    const last = nodes[nodes.length - 1];
+    const printsResult = last !== undefined && last.k !== 'define';
+    const c = emitProgram(ir, { target: 'unit', lines: false, printResult: printsResult });
+    for (const n of definedGlobals(nodes)) this.defined.add(n);
+    for (const n of resolved.rebound) this.rebound.add(n);
+    return { c, printsResult };
+  }
+
+  /** Is `source` an incomplete form (the REPL should read another line)? */
+  static needsMore(source: string): boolean {
+    try {
+      readProgram(source, '<repl>');
+      return false;
+    } catch (e) {
+      return e instanceof CompileError && /unterminated (list|string|block comment)/.test(e.message);
+    }
+  }
+}
