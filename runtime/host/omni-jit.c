@@ -139,92 +139,96 @@ static void omniJ_fault(int sig) {
   siglongjmp(omniJ_recover, 1);
 }
 
-typedef struct OJitEval {
-  OUnit unit;      /* the unit to run */
-  const char *reply; /* "ok", "error" or "crash" */
-} OJitEval;
-
-static void *omniJ_eval_thread(void *arg) {
-  OJitEval *ev = arg;
-  OState S;
-  char top;
-  OValue r;
-  omniR_state_init(&S, &top, omniJ_stack);
-  if (sigsetjmp(omniJ_recover, 1)) {
-    omniJ_armed = 0;
-    omniIO_flush();
-    ev->reply = "crash";
-    return NULL; /* the state is abandoned: whatever the unit held is lost, not freed */
-  }
-  omniJ_armed = 1;
-  r = ev->unit(&S);
-  omniJ_armed = 0;
-  if (r == OMNI_RAISED && !S.exiting) {
-    OValue e = omniE_take(&S);
-    omniR_report(&S, e);
-    omni_drop(&S, e);
-    ev->reply = "error";
-  } else {
-    if (r == OMNI_RAISED) { /* (exit n) ends the session */
-      omniIO_flush();
-      exit(S.exit_code);
-    }
-    omni_drop(&S, r);
-    ev->reply = "ok";
-  }
-  omniIO_flush();
-  omniR_state_free(&S);
-  return NULL;
-}
-
 static void omniJ_reply(const char *text) {
   size_t n = strlen(text);
   if (write(4, text, n) != (ssize_t)n) exit(0); /* the driver went away */
 }
 
-static int omniJ_repl(void) {
-  char header[32];
-  const char *mb = getenv("OMNI_JIT_STACK_MB"); /* a smaller stack (tests of crash recovery) */
-  if (mb && atoi(mb) > 1) omniJ_stack = (size_t)atoi(mb) << 20;
-  omniR_fault_hook = omniJ_fault;
-  for (;;) {
-    size_t i = 0, n;
-    char *source;
-    TCCState *s;
-    OJitEval ev = {NULL, "ok"};
-    pthread_attr_t attr;
-    pthread_t th;
-    while (i < sizeof header - 1 && read(3, header + i, 1) == 1 && header[i] != '\n') i++;
-    if (i == 0 || header[i] != '\n') return 0; /* end of the session */
-    header[i] = 0;
-    n = strtoul(header, NULL, 10);
-    source = malloc(n + 1);
-    if (!source || omniJ_read_all(3, source, n) < 0) return 0;
-    source[n] = 0;
-    s = omniJ_state(TCC_OUTPUT_MEMORY); /* kept forever: later units use its code and data */
-    if (tcc_compile_string(s, source) < 0 || !(ev.unit = (OUnit)omniJ_link(s, "omni_unit"))) {
-      char msg[64];
-      snprintf(msg, sizeof msg, "compile %zu\n", strlen(omniJ_errors));
-      omniJ_reply(msg);
-      omniJ_reply(omniJ_errors);
-      free(source);
-      continue;
-    }
+/* Read one unit ("<bytes>\n<C>") from fd 3; NULL at the end of the session. */
+static char *omniJ_read_unit(void) {
+  char header[32], *source;
+  size_t i = 0, n;
+  while (i < sizeof header - 1 && read(3, header + i, 1) == 1 && header[i] != '\n') i++;
+  if (i == 0 || header[i] != '\n') return NULL;
+  header[i] = 0;
+  n = strtoul(header, NULL, 10);
+  source = malloc(n + 1);
+  if (!source || omniJ_read_all(3, source, n) < 0) return NULL;
+  source[n] = 0;
+  return source;
+}
+
+/* Compile and link a unit; NULL (after replying with tcc's diagnostics) when tcc rejects it. */
+static OUnit omniJ_compile_unit(const char *source) {
+  TCCState *s = omniJ_state(TCC_OUTPUT_MEMORY); /* kept forever: later units use its code and data */
+  OUnit unit = NULL;
+  if (tcc_compile_string(s, source) == 0) unit = (OUnit)omniJ_link(s, "omni_unit");
+  if (!unit) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "compile %zu\n", strlen(omniJ_errors));
+    omniJ_reply(msg);
+    omniJ_reply(omniJ_errors);
+  }
+  return unit;
+}
+
+/* Run one unit on S and reply; (exit n) ends the session. */
+static void omniJ_run_unit(OState *S, OUnit unit) {
+  OValue r;
+  omniJ_armed = 1;
+  r = unit(S);
+  omniJ_armed = 0;
+  omniIO_flush();
+  if (r != OMNI_RAISED) {
+    omni_drop(S, r);
+    omniJ_reply("ok\n");
+  } else if (S->exiting) {
+    exit(S->exit_code);
+  } else {
+    OValue e = omniE_take(S);
+    omniR_report(S, e);
+    omni_drop(S, e);
+    omniJ_reply("error\n");
+  }
+}
+
+/* The whole session runs on one thread with a large stack. */
+static void *omniJ_session(void *arg) {
+  OState S;
+  char top, *source;
+  (void)arg;
+  omniR_state_init(&S, &top, omniJ_stack);
+  while ((source = omniJ_read_unit())) {
+    OUnit unit = omniJ_compile_unit(source);
     free(source);
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, omniJ_stack);
-    pthread_create(&th, &attr, omniJ_eval_thread, &ev);
-    pthread_join(th, NULL);
-    pthread_attr_destroy(&attr);
-    if (strcmp(ev.reply, "crash") == 0) {
+    if (!unit) continue;
+    if (sigsetjmp(omniJ_recover, 1)) {
+      /* the unit crashed: its state is abandoned (what it held is lost, not freed) */
       char msg[64];
+      omniJ_armed = 0;
+      omniIO_flush();
       snprintf(msg, sizeof msg, "crash %s\n", omniJ_signal == SIGSEGV ? "SIGSEGV" : omniJ_signal == SIGBUS ? "SIGBUS" : "signal");
       omniJ_reply(msg);
-    } else {
-      omniJ_reply(ev.reply);
-      omniJ_reply("\n");
+      omniR_state_init(&S, &top, omniJ_stack);
+      continue;
     }
+    omniJ_run_unit(&S, unit);
   }
+  omniR_state_free(&S);
+  return NULL;
+}
+
+static int omniJ_repl(void) {
+  const char *mb = getenv("OMNI_JIT_STACK_MB"); /* a smaller stack (tests of crash recovery) */
+  pthread_attr_t attr;
+  pthread_t th;
+  if (mb && atoi(mb) > 1) omniJ_stack = (size_t)atoi(mb) << 20;
+  omniR_fault_hook = omniJ_fault;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, omniJ_stack);
+  if (pthread_create(&th, &attr, omniJ_session, NULL) != 0) omniJ_internal("cannot create the session thread");
+  pthread_join(th, NULL);
+  return 0;
 }
 
 /* ---------------------------------------------------------------- main */
