@@ -74,6 +74,8 @@ await pool(
     } else if (!values.quiet) {
       const modes = r.natives.map((n) => n.mode).join(', ');
       console.log(`ok   seed ${r.seed} [${modes}] (${done}/${seeds.length})`);
+    } else if (done % 50 === 0) {
+      console.log(`... ${done}/${seeds.length} done, ${bad.length} mismatch`);
     }
   },
 );
