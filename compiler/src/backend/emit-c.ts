@@ -216,7 +216,15 @@ class Emitter {
     o.push(`  if (${test}) {`, '    omniF_drop_args(S, argc, argv);', `    return omniE_arity(S, ${this.nameLit(f)}, ${min}, ${max}, argc);`, '  }');
     const args = f.params.map((_, i) => `argv[${i}]`);
     if (f.rest) args.push(`omniF_rest(S, ${f.params.length}, argc, argv)`);
-    o.push(`  return ${fnName(f)}(S, self${args.map((a) => ', ' + a).join('')});`, '}', '');
+    const lent = f.params.flatMap((p, i) => (p.borrowed ? [i] : []));
+    if (lent.length === 0) {
+      o.push(`  return ${fnName(f)}(S, self${args.map((a) => ', ' + a).join('')});`, '}', '');
+      return;
+    }
+    // borrowed parameters: the entry owns those arguments and drops them after the call
+    o.push(`  {`, `    OValue omni_result = ${fnName(f)}(S, self${args.map((a) => ', ' + a).join('')});`);
+    for (const i of lent) o.push(`    omni_drop(S, argv[${i}]);`);
+    o.push('    return omni_result;', '  }', '}', '');
   }
 
   private body(f: FnDef): void {
@@ -230,7 +238,7 @@ class Emitter {
     if (locals.size) this.put(`  OValue ${[...locals].map(varName).join(', ')};`);
     this.put('  (void)self;');
     this.put('  {', '    char omni_probe;', '    if (&omni_probe < S->stack_limit) {');
-    for (const p of params) this.put(`      omni_drop(S, ${varName(p)});`);
+    for (const p of params) if (!p.borrowed) this.put(`      omni_drop(S, ${varName(p)});`);
     this.put('      return omniE_stack_overflow(S);', '    }', '  }');
     if (f.loops) this.put('omni_top:;');
     for (const v of f.entryDrops ?? []) this.put(`  omni_drop(S, ${varName(v)});`);
@@ -245,7 +253,7 @@ class Emitter {
 
   private atom(a: Atom, use: Use | undefined = 'dup'): string {
     if (a.k === 'const') return a.c;
-    return use === 'move' ? varName(a.v) : `omni_dup(${varName(a.v)})`;
+    return use === 'dup' ? `omni_dup(${varName(a.v)})` : varName(a.v);
   }
 
   private ref(a: Atom): string {

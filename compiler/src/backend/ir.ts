@@ -25,8 +25,11 @@ export type Atom =
   /** An immediate or immortal value, as a C expression. */
   | { readonly k: 'const'; readonly c: string };
 
-/** How a consumed operand is passed: moved (its last use) or duplicated. Filled by rc. */
-export type Use = 'move' | 'dup';
+/**
+ * How an operand is passed: moved (its last use), duplicated, or lent to a callee whose parameter
+ * is borrowed (the caller keeps ownership). Filled by rc.
+ */
+export type Use = 'move' | 'dup' | 'borrow';
 
 export type Rhs =
   | { readonly k: 'atom'; readonly a: Atom; use?: Use }

@@ -134,7 +134,8 @@ function borrowedOf(r: Rhs): Atom[] {
     case 'member':
       return [{ k: 'var', v: r.record }];
     case 'direct':
-      return r.closure ? [r.closure] : [];
+      // arguments lent to borrowed parameters are only read by the call
+      return [...(r.closure ? [r.closure] : []), ...r.args.filter((_, i) => r.fn.params[i]?.borrowed)];
     default:
       return [];
   }
@@ -152,8 +153,11 @@ function consumedOf(r: Rhs): { atoms: Atom[]; uses: (Use | undefined)[] } {
       if (r.reuse !== undefined) return { atoms: [r.args[r.reuse]], uses: ['move'] };
       return r.p.name === 'cons' ? { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) } : { atoms: [], uses: [] };
     case 'call':
-    case 'direct':
       return { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) };
+    case 'direct': {
+      const owned = r.args.map((_, i) => i).filter((i) => !r.fn.params[i]?.borrowed);
+      return { atoms: owned.map((i) => r.args[i]), uses: owned.map((i) => r.uses?.[i]) };
+    }
     case 'closure':
     case 'record':
       return { atoms: r.captures, uses: r.captures.map((_, i) => r.uses?.[i]) };
@@ -293,11 +297,12 @@ class Checker {
         atoms.forEach((a, i) => uses[i] === 'dup' && this.use(a, uses[i], st, where));
         for (const v of e.drops ?? []) this.drop(v, st, where);
         atoms.forEach((a, i) => uses[i] !== 'dup' && this.use(a, uses[i], st, where));
-        const calleeAtom = e.call.k === 'call' ? e.call.fn : e.call.closure;
-        if (calleeAtom) this.read(calleeAtom, st, where, 'calls');
+        const read = borrowedOf(e.call);
+        for (const a of read) this.read(a, st, where, 'reads');
         const after = e.after ?? [];
-        const callee = calleeAtom?.k === 'var' ? calleeAtom.v : null;
-        if (after.some((v) => v !== callee)) this.err(where, `drops ${list(after)} after the call: only the callee may outlive the arguments`);
+        const lent = new Set<LVar>();
+        for (const a of read) for (let v: LVar | undefined = a.k === 'var' ? a.v : undefined; v; v = v.source) lent.add(v);
+        if (after.some((v) => !lent.has(v))) this.err(where, `drops ${list(after)} after the call: only what the call borrows may outlive it`);
         for (const v of after) this.drop(v, st, where + ' (after)');
         if (st.size) this.err(where, `tail call leaves ${list(st)} owned (leaked)`);
         return;
@@ -604,7 +609,7 @@ describe('rc: the checker itself', () => {
   });
 
   it('reports a missing drop (leak)', () => {
-    const ps = broken('(define (f x y) (list x y)) (print (f 1 2))', 'f', (f) => {
+    const ps = broken('(define (f x y) (list x y) (cons x y)) (print (f 1 2))', 'f', (f) => {
       const e = f.body as Expr & { k: 'let' };
       e.after = [];
     });
@@ -612,18 +617,18 @@ describe('rc: the checker itself', () => {
   });
 
   it('reports a move turned into a dup (leak) and a dup turned into a move (double free)', () => {
-    const leak = broken('(define (g a b) a) (define (f x) (g x x))', 'f', (f) => {
+    const leak = broken('(define (g a b) (cons a b)) (define (f x) (g x x))', 'f', (f) => {
       (f.body as Expr & { k: 'tail' }).call.uses = ['dup', 'dup'];
     });
     expect(leak.join('\n')).toMatch(/leaked/);
-    const twice = broken('(define (g a b) a) (define (f x) (g x x))', 'f', (f) => {
+    const twice = broken('(define (g a b) (cons a b)) (define (f x) (g x x))', 'f', (f) => {
       (f.body as Expr & { k: 'tail' }).call.uses = ['move', 'move'];
     });
     expect(twice.join('\n')).toMatch(/not owned/);
   });
 
   it('reports a failure drop list that forgets a variable', () => {
-    const ps = broken('(define (f x y) (let ((a (car x))) (list a y)))', 'f', (f) => {
+    const ps = broken('(define (f x y) (let ((a (car x))) (cons a y)))', 'f', (f) => {
       const e = f.body as Expr & { k: 'let' };
       e.fail = { drops: e.fail!.drops.slice(1), target: null };
     });
@@ -664,7 +669,7 @@ describe('rc: targeted decisions', () => {
   });
 
   it('(f x x) dups once and moves once', () => {
-    const prog = ir('(define (h a b) (list a b)) (define (f x) (h x x)) (define (k x) (let ((r (h x x))) r))');
+    const prog = ir('(define (h a b) (cons a b)) (define (f x) (h x x)) (define (k x) (let ((r (h x x))) r))');
     for (const name of ['f', 'k']) {
       const call = callsOf(fnNamed(prog, name)).find((c) => c.k === 'direct' && c.fn.base === 'h')!;
       expect([...call.uses!].sort()).toEqual(['dup', 'move']);
@@ -673,7 +678,7 @@ describe('rc: targeted decisions', () => {
   });
 
   it('a variable still needed later is dup\'d into a call even at its last position in the call', () => {
-    const prog = ir('(define (h a b) (list a b)) (define (f x) (let ((r (h x x))) (list r x)))');
+    const prog = ir('(define (h a b) (cons a b)) (define (f x) (let ((r (h x x))) (list r x)))');
     const call = callsOf(fnNamed(prog, 'f')).find((c) => c.k === 'direct')!;
     expect(call.uses).toEqual(['dup', 'dup']);
   });
@@ -686,10 +691,19 @@ describe('rc: targeted decisions', () => {
     expect(ownershipProblems(prog)).toEqual([]);
   });
 
-  it('an unused parameter is in entryDrops', () => {
-    const prog = ir('(define (f x y) x) (define (g) (lambda (a b c) b))');
-    expect(fnNamed(prog, 'f').entryDrops!.map((v) => v.name)).toEqual(['y']);
-    expect(fnNamed(prog, 'lambda').entryDrops!.map((v) => v.name)).toEqual(['a', 'c']);
+  it('a parameter the body only reads (or never uses) is borrowed: the caller keeps ownership', () => {
+    const prog = ir('(define (f x y) x) (define (g) (lambda (a b c) b)) (define (len l) (if (pair? l) (+ 1 (len (cdr l))) 0))');
+    expect(fnNamed(prog, 'f').params.map((p) => p.borrowed)).toEqual([false, true]);
+    expect(fnNamed(prog, 'f').entryDrops).toEqual([]);
+    expect(fnNamed(prog, 'lambda').params.map((p) => p.borrowed)).toEqual([true, false, true]);
+    expect(fnNamed(prog, 'len').params[0].borrowed).toBe(true);
+    const rec = callsOf(fnNamed(prog, 'len')).find((c) => c.k === 'direct')!;
+    expect(rec.uses).toEqual(['borrow']);
+  });
+
+  it('an unused parameter of a looping function is in entryDrops (loops are not borrow-inferred)', () => {
+    const prog = ir('(define (lp n u) (if (= n 0) 0 (lp (- n 1) 5)))');
+    expect(fnNamed(prog, 'lp').entryDrops!.map((v) => v.name)).toEqual(['u']);
   });
 
   it('an unused rest parameter is in entryDrops', () => {
@@ -723,7 +737,8 @@ describe('rc: targeted decisions', () => {
     const f = fnNamed(prog, 'f').body as Expr & { k: 'tail' };
     expect(f.k).toBe('tail');
     expect(f.call.uses).toEqual(['move']);
-    expect(f.after!.map((v) => v.name)).toEqual(['g']);
+    expect(fnNamed(prog, 'f').params[0].borrowed).toBe(true); // only called: borrowed, nothing to keep
+    expect(f.after).toEqual([]);
     const h = fnNamed(prog, 'h').body as Expr & { k: 'tail' };
     expect(h.call.uses).toEqual(['dup']);
     expect(h.after!.map((v) => v.name)).toEqual(['g']);
@@ -745,10 +760,11 @@ describe('rc: targeted decisions', () => {
   });
 
   it('failure drop lists name exactly the owned variables live at that point', () => {
-    const prog = ir('(define (f x y) (let ((a (list x))) (let ((b (car y))) (list a b x))))');
+    const prog = ir('(define (f x y) (let ((a (list x))) (let ((b (car y))) (cons a (cons b x)))))');
     const f = fnNamed(prog, 'f');
     const car = nodes(f.body).find((e): e is Expr & { k: 'let' } => e.k === 'let' && e.rhs.k === 'prim' && e.rhs.p.name === 'car')!;
-    expect(new Set(car.fail!.drops.map((v) => v.name))).toEqual(new Set(['x', 'y', 'list']));
+    // x is consumed (owned); y is only read (borrowed: the caller's to drop)
+    expect(new Set(car.fail!.drops.map((v) => v.name))).toEqual(new Set(['x', 'list']));
     expect(car.fail!.target).toBeNull();
   });
 

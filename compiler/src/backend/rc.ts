@@ -20,14 +20,52 @@ interface FailCtx {
 }
 
 export function insertRc(functions: readonly FnDef[]): void {
+  for (const fn of functions) inferBorrowedParams(fn);
   for (const fn of functions) new Rc().fn(fn);
+}
+
+/**
+ * Borrow inference: a parameter the body only reads (never returns, passes to a call, captures or
+ * stores) is borrowed — the caller keeps ownership and the callee neither duplicates nor drops it.
+ * Functions that loop are left alone (a jump would rebind a borrowed parameter to an owned value).
+ */
+function inferBorrowedParams(fn: FnDef): void {
+  if (fn.loops) return;
+  const consumed = new Set<LVar>();
+  const take = (atoms: Atom[]) => atoms.forEach((a) => a.k === 'var' && consumed.add(a.v));
+  const walk = (e: Expr): void => {
+    switch (e.k) {
+      case 'let': {
+        const r = e.rhs;
+        // conservatively, every argument of a call is taken (callees are inferred independently)
+        take(r.k === 'direct' ? r.args : consumedOperands(r));
+        if (r.k === 'block') walk(r.body);
+        if (r.k === 'try') {
+          walk(r.body);
+          walk(r.handler);
+        }
+        return walk(e.body);
+      }
+      case 'if':
+        walk(e.then);
+        return walk(e.else);
+      case 'ret':
+        return take([e.a]);
+      case 'tail':
+        return take(e.call.args);
+      case 'jump':
+        return take(e.args);
+    }
+  };
+  walk(fn.body);
+  for (const p of fn.params) if (!consumed.has(p)) p.borrowed = true;
 }
 
 class Rc {
   private readonly fvCache = new WeakMap<Expr, Set<LVar>>();
 
   fn(fn: FnDef): void {
-    const params = fn.rest ? [...fn.params, fn.rest] : fn.params;
+    const params = (fn.rest ? [...fn.params, fn.rest] : fn.params).filter((p) => !p.borrowed);
     const used = this.fv(fn.body);
     fn.entryDrops = params.filter((p) => !used.has(p));
     this.expr(fn.body, new Set(params.filter((p) => used.has(p))), { outer: [], target: null });
@@ -83,7 +121,9 @@ class Rc {
   /** Decide move or dup for each consumed operand; returns the uses and the moved variables. */
   private consume(r: Rhs, owned: Owned, liveAfter: Set<LVar>): { uses: Use[]; moved: Set<LVar> } {
     const consumed = consumedOperands(r);
-    const borrowed = new Set(borrowedOperands(r).flatMap((a) => (a.k === 'var' ? [a.v] : [])));
+    // what the operation reads, and the values those borrow from, must outlive it: never moved
+    const borrowed = new Set<LVar>();
+    for (const a of borrowedOperands(r)) if (a.k === 'var') addWithSources(borrowed, a.v);
     if (r.k === 'member') borrowed.add(r.record);
     const moved = new Set<LVar>();
     const uses = consumed.map((a, i): Use => {
@@ -129,9 +169,11 @@ class Rc {
       }
       case 'tail': {
         const { uses, moved } = this.consume(e.call, owned, new Set());
-        e.call.uses = uses;
-        // The callee (or its closure) is borrowed for the call: if owned, it is dropped after.
-        const callee = borrowedOperands(e.call).flatMap((a) => (a.k === 'var' && owned.has(a.v) ? [a.v] : []));
+        setUses(e.call, uses);
+        // What the call borrows (the callee, lent arguments and what they borrow from) is dropped after it.
+        const read = new Set<LVar>();
+        for (const a of borrowedOperands(e.call)) if (a.k === 'var') addWithSources(read, a.v);
+        const callee = [...owned].filter((v) => read.has(v) && !moved.has(v));
         e.after = callee;
         e.drops = [...owned].filter((v) => !moved.has(v) && !callee.includes(v));
         e.fail = { drops: [], target: null };
@@ -212,9 +254,13 @@ function setUses(r: Rhs, uses: Use[]): void {
     case 'setbox':
       r.use = uses[0];
       return;
+    case 'direct': {
+      let next = 0;
+      r.uses = r.args.map((_, i) => (lentTo(r, i) ? 'borrow' : uses[next++]));
+      return;
+    }
     case 'prim':
     case 'call':
-    case 'direct':
     case 'closure':
     case 'record':
       r.uses = uses;
@@ -222,6 +268,11 @@ function setUses(r: Rhs, uses: Use[]): void {
     default:
       return;
   }
+}
+
+/** Is argument i of a direct call lent to a borrowed parameter? */
+function lentTo(r: Rhs & { k: 'direct' }, i: number): boolean {
+  return i < r.fn.params.length && r.fn.params[i].borrowed;
 }
 
 /** Operands an operation reads without taking ownership. */
@@ -232,7 +283,7 @@ export function borrowedOperands(r: Rhs): Atom[] {
     case 'call':
       return [r.fn];
     case 'direct':
-      return r.closure ? [r.closure] : [];
+      return [...(r.closure ? [r.closure] : []), ...r.args.filter((_, i) => lentTo(r, i))];
     case 'unbox':
       return [r.box];
     case 'setbox':
@@ -253,8 +304,9 @@ export function consumedOperands(r: Rhs): Atom[] {
     case 'prim':
       return primConsumes(r.p) ? r.args : [];
     case 'call':
-    case 'direct':
       return r.args;
+    case 'direct':
+      return r.args.filter((_, i) => !lentTo(r, i));
     case 'closure':
     case 'record':
       return r.captures;
