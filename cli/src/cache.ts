@@ -2,14 +2,17 @@
 //
 //   runtime/<triple>/omni-jit-<runtime version>   the JIT host cached programs run on
 //   programs/<key>.o                              the program compiled by tcc (an object file)
-//   programs/<key>.json                           its metadata (source, inputs, sizes, hits, ...)
+//   programs/<key>.json                           its metadata (source, inputs, sizes, created)
+//   programs/<key>.hits                           one byte per hit: size = hits, mtime = last used
 //   index/<lookup>                                lookup key -> content key
-//   misses                                        count of misses
+//   misses                                        one byte per miss
+// (Counters are appends, which concurrent runs cannot lose.)
 //
 // The content key is the SHA-256 of every input: the program's source, each imported library's
 // source, the compiler and runtime versions, the target triple, the mode and the flags. A lookup
 // starts from what can be known without compiling (the program's own source and the settings);
-// the entry found then lists the imported files, whose current contents must still match.
+// the entry found then lists the imported libraries, which must still resolve to the same files
+// on the program's library path, with the same contents.
 // Every write goes to a temporary file renamed into place, and an entry whose object does not
 // match its recorded SHA-256 is deleted and rebuilt, never run. Only node builtins are used here:
 // a cache hit must not pay for loading the compiler.
@@ -29,6 +32,8 @@ export interface KeySettings {
 }
 
 export interface Input {
+  /** The library name, as in `(import NAME)`. */
+  name: string;
   path: string;
   sha256: string;
 }
@@ -43,8 +48,6 @@ export interface CacheEntry {
   objectBytes: number;
   objectSha256: string;
   created: string;
-  lastUsed: string;
-  hits: number;
 }
 
 export interface CacheStats {
@@ -79,7 +82,7 @@ function readJson<T>(file: string): T | null {
 export class ProgramCache {
   constructor(readonly dir = defaultCacheDir()) {}
 
-  private programFile(key: string, ext: 'o' | 'json'): string {
+  private programFile(key: string, ext: 'o' | 'json' | 'hits'): string {
     return path.join(this.dir, 'programs', `${key}.${ext}`);
   }
 
@@ -93,8 +96,11 @@ export class ProgramCache {
     return sha256(JSON.stringify({ settings, source: sha256(source), imports: imports.map((i) => i.sha256) }));
   }
 
-  /** The entry for a lookup key whose inputs are unchanged and whose object is intact, or null. */
-  find(lookup: string): { entry: CacheEntry; object: string } | null {
+  /**
+   * The entry for a lookup key whose inputs are unchanged and whose object is intact, or null.
+   * `resolve` finds a library the way the program's `(import NAME)` would now.
+   */
+  find(lookup: string, resolve: (name: string) => string | undefined): { entry: CacheEntry; object: string } | null {
     let key: string;
     try {
       key = fs.readFileSync(path.join(this.dir, 'index', lookup), 'utf8').trim();
@@ -104,6 +110,7 @@ export class ProgramCache {
     const entry = readJson<CacheEntry>(this.programFile(key, 'json'));
     if (!entry || entry.key !== key) return null;
     for (const input of entry.imports) {
+      if (resolve(input.name) !== input.path) return null;
       let current: string;
       try {
         current = sha256(fs.readFileSync(input.path));
@@ -136,7 +143,6 @@ export class ProgramCache {
   store(lookup: string, source: string, settings: KeySettings, sourceBytes: Buffer, imports: Input[], objectTmp: string): CacheEntry {
     const key = this.contentKey(settings, sourceBytes, imports);
     const bytes = fs.readFileSync(objectTmp);
-    const now = new Date().toISOString();
     const entry: CacheEntry = {
       key,
       source,
@@ -144,9 +150,7 @@ export class ProgramCache {
       settings,
       objectBytes: bytes.length,
       objectSha256: sha256(bytes),
-      created: now,
-      lastUsed: now,
-      hits: 0,
+      created: new Date().toISOString(),
     };
     fs.renameSync(objectTmp, this.programFile(key, 'o'));
     writeAtomic(this.programFile(key, 'json'), JSON.stringify(entry, null, 2));
@@ -155,29 +159,29 @@ export class ProgramCache {
   }
 
   recordHit(entry: CacheEntry): void {
-    writeAtomic(this.programFile(entry.key, 'json'), JSON.stringify({ ...entry, hits: entry.hits + 1, lastUsed: new Date().toISOString() }, null, 2));
+    fs.appendFileSync(this.programFile(entry.key, 'hits'), '+');
   }
 
   recordMiss(): void {
-    const file = path.join(this.dir, 'misses');
-    const n = Number(readJson<number>(file) ?? 0);
-    writeAtomic(file, String(n + 1));
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.appendFileSync(path.join(this.dir, 'misses'), '+');
   }
 
   private remove(key: string): void {
-    for (const ext of ['o', 'json'] as const) fs.rmSync(this.programFile(key, ext), { force: true });
+    for (const ext of ['o', 'json', 'hits'] as const) fs.rmSync(this.programFile(key, ext), { force: true });
   }
 
   stats(): CacheStats {
     const dir = path.join(this.dir, 'programs');
-    const out: CacheStats = { entries: 0, bytes: 0, hits: 0, misses: Number(readJson<number>(path.join(this.dir, 'misses')) ?? 0) };
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    const out: CacheStats = { entries: 0, bytes: 0, hits: 0, misses: size(path.join(this.dir, 'misses')) };
     for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       if (!f.endsWith('.json')) continue;
       const entry = readJson<CacheEntry>(path.join(dir, f));
       if (!entry) continue;
       out.entries++;
-      out.hits += entry.hits;
-      out.bytes += entry.objectBytes + fs.statSync(path.join(dir, f)).size;
+      out.hits += size(this.programFile(entry.key, 'hits'));
+      out.bytes += entry.objectBytes + size(path.join(dir, f));
     }
     return out;
   }

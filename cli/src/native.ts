@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findLibrary, libraryPath } from '@omnilisp/compiler/libpath';
 import { type Input, type KeySettings, ProgramCache, sha256 } from './cache.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,7 +70,8 @@ export async function runCached(file: string, args: readonly string[], cache = n
   if (!fs.existsSync(`${BUILT_HOST}.version`)) return null;
   const settings = keySettings();
   const source = fs.readFileSync(file);
-  const hit = cache.find(cache.lookupKey(settings, source));
+  const searchPath = libraryPath(file);
+  const hit = cache.find(cache.lookupKey(settings, source), (name) => findLibrary(name, searchPath));
   if (!hit) return null;
   cache.recordHit(hit.entry);
   const host = cache.host(TRIPLE, settings.runtime, BUILT_HOST);
@@ -80,7 +82,7 @@ export async function runCached(file: string, args: readonly string[], cache = n
 export async function compileRunAndStore(file: string, c: string, imports: string[], args: readonly string[], cache = new ProgramCache()): Promise<RunResult> {
   const settings = keySettings();
   const source = fs.readFileSync(file);
-  const inputs: Input[] = imports.map((p) => ({ path: path.resolve(p), sha256: sha256(fs.readFileSync(p)) }));
+  const inputs: Input[] = imports.map((p) => ({ name: path.basename(p, '.omni'), path: p, sha256: sha256(fs.readFileSync(p)) }));
   const tmp = cache.temporaryObject();
   cache.recordMiss();
   const host = cache.host(TRIPLE, settings.runtime, BUILT_HOST);

@@ -20,15 +20,14 @@ const HISTORY = path.join(os.homedir(), '.omni', 'history');
 
 /** The host's side of the protocol: sends units on fd 3, reads replies from fd 4. */
 class HostConnection {
-  private buffered = '';
+  private buffered = Buffer.alloc(0);
   private waiting: ((reply: string) => void) | null = null;
   readonly exited: Promise<number>;
 
   constructor(private readonly child: ChildProcess) {
     const replies = child.stdio[4] as NodeJS.ReadableStream;
-    replies.setEncoding('utf8');
-    replies.on('data', (d: string) => {
-      this.buffered += d;
+    replies.on('data', (d: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, d]);
       this.deliver();
     });
     this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
@@ -38,17 +37,13 @@ class HostConnection {
   /** A complete reply: one line, or `compile N` followed by N bytes of diagnostics. */
   private deliver(): void {
     if (!this.waiting) return;
-    const nl = this.buffered.indexOf('\n');
+    const nl = this.buffered.indexOf(10);
     if (nl < 0) return;
-    const line = this.buffered.slice(0, nl);
-    const m = /^compile (\d+)$/.exec(line);
-    let end = nl + 1;
-    if (m) {
-      end += Number(m[1]);
-      if (this.buffered.length < end) return;
-    }
-    const reply = this.buffered.slice(0, end);
-    this.buffered = this.buffered.slice(end);
+    const m = /^compile (\d+)$/.exec(this.buffered.subarray(0, nl).toString());
+    const end = nl + 1 + (m ? Number(m[1]) : 0);
+    if (this.buffered.length < end) return;
+    const reply = this.buffered.subarray(0, end).toString();
+    this.buffered = this.buffered.subarray(end);
     const w = this.waiting;
     this.waiting = null;
     w(reply);
@@ -124,7 +119,7 @@ export async function repl(): Promise<number> {
       }
       case ',emit':
         try {
-          process.stdout.write(new Session().compile(arg, '<emit>').c);
+          process.stdout.write(session.compile(arg, '<emit>', { dryRun: true }).c);
         } catch (e) {
           if (!(e instanceof CompileError)) throw e;
           process.stderr.write(e.message + '\n');

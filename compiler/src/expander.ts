@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Lambda, mk, type Node } from './ast.js';
 import { CompileError } from './errors.js';
 import { lowerMatch, parseClause } from './match.js';
+import { findLibrary } from './libpath.js';
 import { printValue } from './printer.js';
 import { expandQuasiquote } from './quasiquote.js';
 import { type Datum, readProgram, tailLocs } from './reader.js';
@@ -54,8 +55,11 @@ export class Expander {
   private readonly macros = new Map<Sym, Procedure>();
   private readonly imported = new Set<string>();
   private readonly special: Record<string, SpecialForm>;
+  /** Directories searched by `import` (a session sets it per input: the file's own `lib/` first). */
+  libPath: readonly string[];
 
   constructor(private readonly opts: ExpanderOptions) {
+    this.libPath = opts.libPath;
     this.special = {
       quote: (it, loc) => (checkOperands('quote', it, loc, 1, 1), mk.const(it[1].value, loc)),
       quasiquote: (it, loc, sc) => (checkOperands('quasiquote', it, loc, 1, 1), expandQuasiquote(it[1], (f) => this.expand(f, sc))),
@@ -84,6 +88,20 @@ export class Expander {
       assert: (it, loc, sc) => this.expandAssert(it, loc, sc),
       defmacro: (_it, loc) => fail(loc, 'defmacro is only allowed at the top level'),
       import: (_it, loc) => fail(loc, 'import is only allowed at the top level'),
+    };
+  }
+
+  /** The macros and libraries known now, for `restore` (a session undoing an input that failed). */
+  checkpoint(): () => void {
+    const macros = new Map(this.macros);
+    const imported = new Set(this.imported);
+    const files = this.importedFiles.length;
+    return () => {
+      this.macros.clear();
+      for (const [k, v] of macros) this.macros.set(k, v);
+      this.imported.clear();
+      for (const n of imported) this.imported.add(n);
+      this.importedFiles.length = files;
     };
   }
 
@@ -139,8 +157,8 @@ export class Expander {
     checkOperands('import', items, loc, 1, 1);
     const name = bindingName(items[1]).name;
     if (this.imported.has(name)) return;
-    const file = this.opts.libPath.map((dir) => path.join(dir, `${name}.omni`)).find((p) => fs.existsSync(p));
-    if (!file) fail(items[1].loc, `library not found: ${name} (searched ${this.opts.libPath.join(', ')})`);
+    const file = findLibrary(name, this.libPath);
+    if (!file) fail(items[1].loc, `library not found: ${name} (searched ${this.libPath.join(', ')})`);
     this.imported.add(name);
     this.importedFiles.push(file);
     for (const d of readProgram(fs.readFileSync(file, 'utf8'), file)) this.expandTop(d, out);

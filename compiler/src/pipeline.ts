@@ -8,19 +8,13 @@ import { Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
 import { ProcessHost } from './interp/host.js';
 import { Interpreter } from './interp/interpreter.js';
+import { libraryPath } from './libpath.js';
 import { printValue } from './printer.js';
 import { readProgram } from './reader.js';
 import { type ResolvedProgram, programGlobals, resolveProgram } from './resolver.js';
 import type { OError } from './values.js';
 
-/** The libraries shipped with OmniLisp (`lib/` at the repository root). */
-export const BUNDLED_LIB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lib');
-
-/** Where `(import NAME)` looks: the program's own `lib/`, then $OMNI_LIB_PATH, then the bundled libraries. */
-export function libraryPath(programFile: string): string[] {
-  const fromEnv = (process.env.OMNI_LIB_PATH ?? '').split(path.delimiter).filter(Boolean);
-  return [path.join(path.dirname(programFile), 'lib'), ...fromEnv, BUNDLED_LIB_DIR];
-}
+export { BUNDLED_LIB_DIR, libraryPath } from './libpath.js';
 
 export interface FrontEndResult {
   /** Expanded top-level core forms. */

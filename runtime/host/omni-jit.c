@@ -163,6 +163,7 @@ static OUnit omniJ_compile_unit(const char *source) {
   TCCState *s = omniJ_state(TCC_OUTPUT_MEMORY); /* kept forever: later units use its code and data */
   OUnit unit = NULL;
   if (tcc_compile_string(s, source) == 0) unit = (OUnit)omniJ_link(s, "omni_unit");
+  if (!unit && !omniJ_errors[0]) omniJ_error(NULL, "the unit does not define omni_unit");
   if (!unit) {
     char msg[64];
     snprintf(msg, sizeof msg, "compile %zu\n", strlen(omniJ_errors));

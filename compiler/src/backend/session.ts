@@ -6,7 +6,7 @@ import { CompileError } from '../errors.js';
 import { Expander } from '../expander.js';
 import { Interpreter } from '../interp/interpreter.js';
 import { MemoryHost } from '../interp/memory-host.js';
-import { libraryPath } from '../pipeline.js';
+import { libraryPath } from '../libpath.js';
 import { primitiveGlobalNames } from '../primitives.js';
 import { readProgram } from '../reader.js';
 import { definedGlobals, resolveProgram } from '../resolver.js';
@@ -26,13 +26,31 @@ export class Session {
   private readonly defined = new Set<string>();
   private readonly rebound = new Set<string>();
 
-  constructor(baseFile = 'repl.omni') {
+  /** `baseFile`: where the REPL's own inputs are taken to come from (their `lib/` is searched). */
+  constructor(private readonly baseFile = 'repl.omni') {
     const compileTime = new Interpreter(new MemoryHost());
     this.expander = new Expander({ libPath: libraryPath(baseFile), evaluator: compileTime.compileTimeEvaluator() });
   }
 
-  /** Compiles one input. Throws CompileError (FILE:LINE:COL) for bad source; nothing is kept then. */
-  compile(source: string, file = '<repl>'): Unit {
+  /**
+   * Compiles one input. Throws CompileError (FILE:LINE:COL) for bad source; its macros, imports and
+   * definitions are then forgotten, as they are after a `dryRun` (`,emit`). A real file's imports
+   * are searched in its own `lib/` first, as `omnilisp run FILE` does.
+   */
+  compile(source: string, file = '<repl>', opts: { dryRun?: boolean } = {}): Unit {
+    const restore = this.expander.checkpoint();
+    this.expander.libPath = libraryPath(file.startsWith('<') ? this.baseFile : file);
+    try {
+      const unit = this.compileUnit(source, file, !opts.dryRun);
+      if (opts.dryRun) restore();
+      return unit;
+    } catch (e) {
+      restore();
+      throw e;
+    }
+  }
+
+  private compileUnit(source: string, file: string, commit: boolean): Unit {
     const nodes = this.expander.expandProgram(readProgram(source, file));
     const names = new Set([...primitiveGlobalNames(), ...this.defined, ...definedGlobals(nodes)]);
     const resolved = resolveProgram(nodes, { globals: { has: (n) => names.has(n) } });
@@ -42,8 +60,10 @@ export class Session {
     const last = nodes[nodes.length - 1];
     const printsResult = last !== undefined && last.k !== 'define';
     const c = emitProgram(ir, { target: 'unit', lines: false, printResult: printsResult });
-    for (const n of definedGlobals(nodes)) this.defined.add(n);
-    for (const n of resolved.rebound) this.rebound.add(n);
+    if (commit) {
+      for (const n of definedGlobals(nodes)) this.defined.add(n);
+      for (const n of resolved.rebound) this.rebound.add(n);
+    }
     return { c, printsResult };
   }
 
