@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from './ast.js';
 import { CompileError } from './errors.js';
-import { Expander } from './expander.js';
+import { type CompileTimeEvaluator, Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
 import { ProcessHost } from './interp/host.js';
 import { Interpreter } from './interp/interpreter.js';
@@ -29,8 +29,9 @@ export interface FrontEndResult {
  * Reads, expands (running macros at compile time in `compileTime`) and resolves a program.
  * Throws CompileError for any problem in the source.
  */
-export function frontEnd(source: string, file: string, compileTime: Interpreter): FrontEndResult {
-  const expander = new Expander({ libPath: libraryPath(file), evaluator: compileTime.compileTimeEvaluator() });
+export function frontEnd(source: string, file: string, compileTime: Interpreter | CompileTimeEvaluator): FrontEndResult {
+  const evaluator = compileTime instanceof Interpreter ? compileTime.compileTimeEvaluator() : compileTime;
+  const expander = new Expander({ libPath: libraryPath(file), evaluator });
   const datums = readProgram(source, file);
   try {
     const nodes = expander.expandProgram(datums);

@@ -7,16 +7,37 @@
 //   node test/dist/run-differential.js SEED
 // and explore beyond this fixed list with `node test/dist/run-differential.js --from 1 --count 500`.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkSeed, defaultJobs, ensureRuntime, formatMismatch, semaphore } from './differential.js';
+import { type DiffResult, checkSeed, defaultJobs, ensureRuntime, formatMismatch, semaphore } from './differential.js';
 import { FEATURE_MARKERS, GENERATOR_FEATURES, generateProgram } from './program-generator.js';
 
 /** Seeds 1..60 at the default size together exercise every feature of the generator (checked below). */
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 const SIZE = 14;
 const SANITIZE_EVERY = 4;
+const CASES = SEEDS.map((seed, index) => ({ seed, sanitize: index % SANITIZE_EVERY === 0 }));
 
-/** C builds are CPU-bound: a small pool, whatever vitest's test concurrency. */
-const buildLimit = semaphore(Math.min(2, defaultJobs()));
+// The tests run one after another, in seed order, but each program is checked ahead of its test:
+// up to IN_FLIGHT programs at once (interpreter runs and executables overlap the builds), of
+// which at most BUILDS are compiling C (CPU-bound). Independent of vitest's own concurrency.
+const BUILDS = Math.min(2, defaultJobs());
+const IN_FLIGHT = 2 * BUILDS;
+const buildLimit = semaphore(BUILDS);
+const programLimit = semaphore(IN_FLIGHT);
+const started = new Map<number, Promise<DiffResult>>();
+
+function start(i: number): void {
+  if (i >= CASES.length || started.has(i)) return;
+  const { seed, sanitize } = CASES[i];
+  const p = programLimit(() => checkSeed(seed, { size: SIZE, sanitize, buildLimit }));
+  p.catch(() => undefined); // reported by the test that awaits it
+  started.set(i, p);
+}
+
+/** The result of case i, starting it and the next few cases if not already under way. */
+function result(i: number): Promise<DiffResult> {
+  for (let k = i; k <= i + IN_FLIGHT; k++) start(k);
+  return started.get(i)!;
+}
 
 describe('differential: interpreter vs native (gcc)', () => {
   beforeAll(() => {
@@ -30,11 +51,8 @@ describe('differential: interpreter vs native (gcc)', () => {
     expect(missing).toEqual([]);
   });
 
-  it.concurrent.each(SEEDS.map((seed, index) => [seed, index % SANITIZE_EVERY === 0] as const))(
-    'seed %i (sanitized: %s)',
-    async (seed, sanitize) => {
-      const r = await checkSeed(seed, { size: SIZE, sanitize, buildLimit });
-      expect(r.problems, formatMismatch(r)).toEqual([]);
-    },
-  );
+  it.each(CASES.map(({ seed, sanitize }, i) => [seed, sanitize, i] as const))('seed %i (sanitized: %s)', async (_seed, _sanitize, i) => {
+    const r = await result(i);
+    expect(r.problems, formatMismatch(r)).toEqual([]);
+  });
 });

@@ -1,4 +1,6 @@
 // The native back end as one call: source -> front end -> lower -> rc -> C text.
+import type { CompileTimeEvaluator } from '../expander.js';
+import type { Node } from '../ast.js';
 import { Interpreter } from '../interp/interpreter.js';
 import { MemoryHost } from '../interp/memory-host.js';
 import { frontEnd } from '../pipeline.js';
@@ -13,7 +15,7 @@ export function compileToIr(source: string, file: string): Program {
 }
 
 function compileWithImports(source: string, file: string): { ir: Program; imports: string[] } {
-  const { program, imports } = frontEnd(source, file, new Interpreter(new MemoryHost()));
+  const { program, imports } = frontEnd(source, file, lazyCompileTimeEvaluator());
   const ir = lowerProgram(program.forms, program.rebound, file);
   insertRc(ir.functions);
   return { ir, imports };
@@ -28,4 +30,24 @@ export function compileToC(source: string, file: string, opts: Partial<EmitOptio
 export function compileProgram(source: string, file: string, opts: Partial<EmitOptions> = {}): { c: string; imports: string[] } {
   const { ir, imports } = compileWithImports(source, file);
   return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
+}
+
+/**
+ * A compile-time evaluator that creates its interpreter only when a macro needs one: helper
+ * definitions are queued and run, in order, before the first macro is made or applied. Programs
+ * without macros are compiled without paying for an interpreter.
+ */
+export function lazyCompileTimeEvaluator(create: () => Interpreter = () => new Interpreter(new MemoryHost())): CompileTimeEvaluator {
+  let real: CompileTimeEvaluator | null = null;
+  const pending: Node[] = [];
+  const ready = (): CompileTimeEvaluator => {
+    real ??= create().compileTimeEvaluator();
+    for (const def of pending.splice(0)) real.defineHelper(def);
+    return real;
+  };
+  return {
+    defineHelper: (def) => void (real ? real.defineHelper(def) : pending.push(def)),
+    makeMacro: (lambda) => ready().makeMacro(lambda),
+    applyMacro: (macro, args) => ready().applyMacro(macro, args),
+  };
 }

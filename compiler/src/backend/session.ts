@@ -4,12 +4,11 @@
 // redefined by any input is never inlined again.
 import { CompileError } from '../errors.js';
 import { Expander } from '../expander.js';
-import { Interpreter } from '../interp/interpreter.js';
-import { MemoryHost } from '../interp/memory-host.js';
 import { libraryPath } from '../libpath.js';
 import { primitiveGlobalNames } from '../primitives.js';
 import { readProgram } from '../reader.js';
 import { definedGlobals, resolveProgram } from '../resolver.js';
+import { lazyCompileTimeEvaluator } from './compile.js';
 import { emitProgram } from './emit-c.js';
 import { lowerProgram } from './lower.js';
 import { insertRc } from './rc.js';
@@ -28,8 +27,7 @@ export class Session {
 
   /** `baseFile`: where the REPL's own inputs are taken to come from (their `lib/` is searched). */
   constructor(private readonly baseFile = 'repl.omni') {
-    const compileTime = new Interpreter(new MemoryHost());
-    this.expander = new Expander({ libPath: libraryPath(baseFile), evaluator: compileTime.compileTimeEvaluator() });
+    this.expander = new Expander({ libPath: libraryPath(baseFile), evaluator: lazyCompileTimeEvaluator() });
   }
 
   /**
