@@ -39,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The C runtime: regenerate the parts derived from the primitive table, then build libomni.a
-# (release and sanitized) for the host triple. make rebuilds only what changed.
+# (release and sanitized) and the JIT host for the host triple. make rebuilds only what changed.
 node compiler/dist/backend/gen-runtime.js
 log "building the C runtime (runtime/build/$(gcc -dumpmachine))"
-make -s -C runtime -j"$(nproc)" release asan
+make -s -C runtime -j"$(nproc)" release asan jit

@@ -80,6 +80,8 @@ export async function runCached(file: string, args: readonly string[], cache = n
 
 /** Compiles FILE (C from the compiler), runs it, and stores the object in the cache. */
 export async function compileRunAndStore(file: string, c: string, imports: string[], args: readonly string[], cache = new ProgramCache()): Promise<RunResult> {
+  // build the host (and its version file) if this checkout has not yet (loaded only on a miss)
+  (await import('@omnilisp/compiler/toolchain')).jitHost(TRIPLE);
   const settings = keySettings();
   const source = fs.readFileSync(file);
   const inputs: Input[] = imports.map((p) => ({ name: path.basename(p, '.omni'), path: p, sha256: sha256(fs.readFileSync(p)) }));
