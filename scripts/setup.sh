@@ -42,4 +42,4 @@ fi
 # (release and sanitized) and the JIT host for the host triple. make rebuilds only what changed.
 node compiler/dist/backend/gen-runtime.js
 log "building the C runtime (runtime/build/$(gcc -dumpmachine))"
-make -s -C runtime -j"$(nproc)" release asan jit
+make -s -C runtime -j"$(nproc)" release asan tsan jit

@@ -62,13 +62,14 @@ interface BuildFlags {
   static?: boolean;
   opt: '0' | '2';
   sanitize?: boolean;
+  tsan?: boolean;
 }
 
 const nativeOptions = (o: BuildFlags): NativeBuildOptions => ({
   cc: o.cc,
   opt: o.opt === '0' ? 0 : 2,
   static: !!o.static,
-  sanitize: !!o.sanitize,
+  sanitize: o.tsan ? 'thread' : o.sanitize ? 'address' : 'none',
 });
 
 const withBuildOptions = (c: Command) =>
@@ -76,7 +77,8 @@ const withBuildOptions = (c: Command) =>
     .addOption(new Option('--cc <compiler>', 'C compiler').choices(['gcc', 'clang']).default('gcc'))
     .option('--static', 'link a fully static executable')
     .addOption(new Option('-O, --opt <level>', 'C optimisation level (-O0 or -O2)').choices(['0', '2']).default('2'))
-    .option('--sanitize', 'AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer build');
+    .option('--sanitize', 'AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer build')
+    .option('--tsan', 'ThreadSanitizer build');
 
 program
   .command('emit')

@@ -257,7 +257,9 @@ void omniO_free_memory(OState *S, OObj *o);           /* return an object's memo
 void omniO_pool_release(OState *S); /* a finishing state hands its pooled memory on */
 void omniO_pool_adopt(OState *S);   /* a starting state takes pooled memory left by others */
 OValue omniO_immortal(OValue v); /* make v and everything it references immortal (literals) */
-void omniO_share(OValue v);      /* mark v and everything it references shared (threads) */
+/* Mark v and everything it references shared (before it crosses to another thread); objects
+** marked leave S's cycle-collector buffer, so no other thread ever sees S's collector touch them. */
+void omniO_share(OState *S, OValue v);
 /* Call visit(S, child) for every value o references. */
 void omniO_children(OState *S, OObj *o, void (*visit)(OState *S, OValue child));
 void omniG_collect(OState *S); /* run the cycle collector now */
@@ -441,7 +443,7 @@ void omniR_state_free(OState *S);
 void omniR_set_args(int argc, char **argv);
 /* The program's global variables: shared with every thread once the program spawns one. */
 void omniR_globals(OValue **cells, size_t n);
-void omniR_share_globals(void);
+void omniR_share_globals(OState *S); /* at the first spawn: every global's value becomes shared */
 /* The cell of a named global (created holding OMNI_UNINIT): globals of JIT session units. */
 OValue *omniR_cell(const char *name, size_t len);
 /* A host that recovers from faults in user code (the JIT session) sets this; it must not return. */

@@ -57,9 +57,9 @@ static int omniT_check_atom(OState *S, const char *name, OValue a) {
 }
 
 /* Store v (owned) in a, returning the old value (owned); caller holds the lock. */
-static OValue omniT_atom_store(OAtom *a, OValue v) {
+static OValue omniT_atom_store(OState *S, OAtom *a, OValue v) {
   OValue old = a->value;
-  if (a->h.flags & OF_SHARED) omniO_share(v);
+  if (a->h.flags & OF_SHARED) omniO_share(S, v);
   a->value = v;
   return old;
 }
@@ -81,7 +81,7 @@ OValue omniP_reset_x(OState *S, OValue a, OValue v) {
   OValue old;
   if (!omniT_check_atom(S, "reset!", a)) return OMNI_RAISED;
   pthread_mutex_lock(((OAtom *)a)->lock);
-  old = omniT_atom_store((OAtom *)a, omni_dup(v));
+  old = omniT_atom_store(S, (OAtom *)a, omni_dup(v));
   pthread_mutex_unlock(((OAtom *)a)->lock);
   omni_drop(S, old);
   return omni_dup(v);
@@ -98,7 +98,7 @@ OValue omniP_swap_x(OState *S, int argc, OValue *argv) {
   args[0] = omni_dup(a->value);
   for (i = 2; i < argc; i++) args[i - 1] = omni_dup(argv[i]);
   r = omniF_call(S, argv[1], argc - 1, args);
-  if (r != OMNI_RAISED) omni_drop(S, omniT_atom_store(a, omni_dup(r)));
+  if (r != OMNI_RAISED) omni_drop(S, omniT_atom_store(S, a, omni_dup(r)));
   pthread_mutex_unlock(a->lock);
   if (args != stack_args) free(args);
   return r;
@@ -109,7 +109,7 @@ OValue omniP_compare_and_set_x(OState *S, OValue a, OValue old, OValue v) {
   OValue prev = OMNI_UNINIT;
   if (!omniT_check_atom(S, "compare-and-set!", a)) return OMNI_RAISED;
   pthread_mutex_lock(at->lock);
-  if (at->value == old) prev = omniT_atom_store(at, omni_dup(v));
+  if (at->value == old) prev = omniT_atom_store(S, at, omni_dup(v));
   pthread_mutex_unlock(at->lock);
   if (prev == OMNI_UNINIT) return OMNI_NIL;
   omni_drop(S, prev);
@@ -127,7 +127,7 @@ static void *omniT_thread_main(void *arg) {
   S.thread = th;
   r = omniF_call(&S, th->thunk, 0, NULL);
   if (r == OMNI_RAISED) r = omniE_take(&S), th->raised = 1;
-  omniO_share(r);
+  omniO_share(&S, r);
   pthread_mutex_lock(&th->mu);
   th->result = r;
   th->done = 1;
@@ -150,8 +150,8 @@ OValue omniP_spawn(OState *S, OValue thunk) {
   th->thunk = omni_dup(thunk);
   th->result = OMNI_NIL;
   th->h.rc = 2; /* the caller's reference and the running thread's */
-  omniR_share_globals();
-  omniO_share((OValue)th);
+  if (!omniR_threaded) omniR_share_globals(S); /* only this thread exists: no one else sees globals */
+  omniO_share(S, (OValue)th);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, OMNI_THREAD_STACK);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -231,7 +231,7 @@ OValue omniP_send_x(OState *S, OValue c, OValue v) {
     pthread_mutex_unlock(&ch->mu);
     return omniE_raisef(S, "send!: channel is closed");
   }
-  omniO_share(v);
+  omniO_share(S, v);
   omniT_enqueue(ch, omni_dup(v));
   mine = ch->sent;
   pthread_cond_broadcast(&ch->cv);

@@ -18,7 +18,7 @@ static void omniO_out_of_memory(void) {
 ** Small objects come from per-thread free lists (one per 16-byte size class); the sanitized
 ** build uses plain malloc so that AddressSanitizer sees every object's lifetime.
 */
-#ifdef OMNI_ASAN
+#ifdef OMNI_SANITIZE
 #define OMNI_POOLED 0
 #else
 #define OMNI_POOLED 1
@@ -242,6 +242,13 @@ OValue omniO_immortal(OValue v) {
   return v;
 }
 
-void omniO_share(OValue v) {
+void omniO_share(OState *S, OValue v) {
+  size_t i, kept = 0;
   omniO_walk(v, omniO_visit_share);
+  for (i = 0; i < S->roots.len; i++) {
+    OObj *o = S->roots.items[i];
+    if (o->flags & OF_SHARED) o->flags &= (uint8_t)~OF_BUFFERED;
+    else S->roots.items[kept++] = o;
+  }
+  S->roots.len = kept;
 }

@@ -55,13 +55,13 @@ OValue *omniR_cell(const char *name, size_t len) {
   return &c->value;
 }
 
-void omniR_share_globals(void) {
+void omniR_share_globals(OState *S) {
   size_t i;
   OCell *c;
   omniR_threaded = 1;
-  for (i = 0; i < omniR_nglobals; i++) omniO_share(*omniR_global_cells[i]);
+  for (i = 0; i < omniR_nglobals; i++) omniO_share(S, *omniR_global_cells[i]);
   pthread_mutex_lock(&omniR_cells_mu);
-  for (c = omniR_cells; c; c = c->next) omniO_share(c->value);
+  for (c = omniR_cells; c; c = c->next) omniO_share(S, c->value);
   pthread_mutex_unlock(&omniR_cells_mu);
 }
 
@@ -79,7 +79,7 @@ void omniR_set_args(int argc, char **argv) {
 static __thread void *omniR_alt_stack;  /* the signal stack the handler runs on */
 void (*omniR_fault_hook)(int sig);      /* set by a host that recovers from faults itself */
 
-#ifndef OMNI_ASAN
+#ifndef OMNI_SANITIZE
 static __thread char *omniR_stack_low;  /* lowest address of this thread's stack */
 static __thread char *omniR_stack_high; /* highest */
 
@@ -100,7 +100,7 @@ static void omniR_segv(int sig, siginfo_t *info, void *ctx) {
 
 /* Give the calling thread an alternate signal stack and the overflow handler. */
 static void omniR_guard_stack(char *top, size_t size) {
-#ifndef OMNI_ASAN
+#ifndef OMNI_SANITIZE
   static const size_t alt_size = 65536;
   stack_t alt;
   struct sigaction sa;

@@ -19,6 +19,8 @@ export interface Mode {
   runs: number;
   /** Each case gets its own empty cache directory. */
   freshCache: boolean;
+  /** Run by the conformance test on every case (aot-tsan runs only on the concurrent ones). */
+  everyCase?: false;
 }
 
 const cli = (...args: string[]) => (file: string) => [process.execPath, CLI, 'run', ...args, file];
@@ -30,12 +32,14 @@ export const MODES: Record<string, Mode> = {
   'aot-asan': { argv: cli('--aot', '--sanitize'), runs: 1, freshCache: false },
   jit: { argv: cli('--no-cache'), runs: 1, freshCache: false },
   cached: { argv: cli(), runs: 2, freshCache: true },
+  'aot-tsan': { argv: cli('--aot', '--tsan'), runs: 1, freshCache: false, everyCase: false },
 };
 
 /** Sanitizer settings for every run: any report fails the run. */
 export const SANITIZER_ENV = {
   ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:exitcode=86',
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1:exitcode=86',
+  TSAN_OPTIONS: 'exitcode=86',
   LSAN_OPTIONS: 'exitcode=86',
 };
 

@@ -285,7 +285,7 @@ describe('emit-c: source text cannot inject C', () => {
 
   it('behaves like the interpreter when built and run', () => {
     const exe = path.join(TMP, 'hostile');
-    buildExecutable(hostile(), exe, { cc: 'gcc', opt: 0, static: false, sanitize: false });
+    buildExecutable(hostile(), exe, { cc: 'gcc', opt: 0, static: false, sanitize: 'none' });
     const r = spawnSync(exe, [], { encoding: 'utf8' });
     const expected = interpretSource(HOSTILE_PROGRAM);
     expect(r.stdout).toBe(expected.stdout);

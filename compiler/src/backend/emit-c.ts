@@ -414,7 +414,7 @@ class Emitter {
         break;
       case 'setglobal':
         this.put(`${ind}{`, `${ind}  OValue omni_old = ${this.global(r.g)};`, `${ind}  ${this.global(r.g)} = ${this.atom(r.a, r.use)};`);
-        this.put(`${ind}  if (omniR_threaded) omniO_share(${this.global(r.g)});`);
+        this.put(`${ind}  if (omniR_threaded) omniO_share(S, ${this.global(r.g)});`);
         this.put(`${ind}  omni_drop(S, omni_old);`, `${ind}}`, `${ind}${v} = OMNI_NIL;`);
         break;
       case 'box':

@@ -7,7 +7,9 @@ import { RUNTIME_DIR } from './gen-runtime.js';
 
 export { RUNTIME_DIR };
 export type CCompiler = 'gcc' | 'clang';
-export type RuntimeVariant = 'release' | 'asan';
+export type RuntimeVariant = 'release' | 'asan' | 'tsan';
+/** `address`: AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer; `thread`: ThreadSanitizer. */
+export type Sanitizer = 'none' | 'address' | 'thread';
 
 export interface NativeBuildOptions {
   cc: CCompiler;
@@ -15,11 +17,11 @@ export interface NativeBuildOptions {
   opt: 0 | 2;
   /** Fully static executable. */
   static: boolean;
-  /** AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer), against the sanitized runtime. */
-  sanitize: boolean;
+  /** A sanitizer build, against the runtime built with the same sanitizer. */
+  sanitize: Sanitizer;
 }
 
-export const DEFAULT_BUILD: NativeBuildOptions = { cc: 'gcc', opt: 2, static: false, sanitize: false };
+export const DEFAULT_BUILD: NativeBuildOptions = { cc: 'gcc', opt: 2, static: false, sanitize: 'none' };
 
 const ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
 
@@ -30,7 +32,7 @@ export function hostTriple(): string {
 
 /** Path of the runtime library for a variant; built with make when missing. */
 export function runtimeLibrary(variant: RuntimeVariant, triple = hostTriple()): string {
-  const lib = path.join(RUNTIME_DIR, 'build', variant === 'asan' ? `${triple}-asan` : triple, 'libomni.a');
+  const lib = path.join(RUNTIME_DIR, 'build', variant === 'release' ? triple : `${triple}-${variant}`, 'libomni.a');
   if (!fs.existsSync(lib)) {
     const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, variant], { encoding: 'utf8' });
     if (r.status !== 0 || !fs.existsSync(lib)) throw new Error(`building the runtime failed:\n${r.stderr}`);
@@ -40,10 +42,12 @@ export function runtimeLibrary(variant: RuntimeVariant, triple = hostTriple()): 
 
 /** The C compiler command line that turns cFile into an executable. */
 export function compileCommand(cFile: string, out: string, o: NativeBuildOptions): string[] {
-  const flags = ['-std=c99', '-w', `-O${o.sanitize ? 1 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
-  if (o.sanitize) flags.push('-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined');
+  const sanitized = o.sanitize !== 'none';
+  const flags = ['-std=c99', '-w', `-O${sanitized ? 1 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
+  if (o.sanitize === 'address') flags.push('-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined');
+  if (o.sanitize === 'thread') flags.push('-g', '-fsanitize=thread');
   if (o.static) flags.push('-static');
-  const lib = runtimeLibrary(o.sanitize ? 'asan' : 'release');
+  const lib = runtimeLibrary(o.sanitize === 'address' ? 'asan' : o.sanitize === 'thread' ? 'tsan' : 'release');
   return [o.cc, ...flags, cFile, lib, '-lm', '-lpthread', '-o', out];
 }
 
