@@ -1,10 +1,11 @@
 // Every case of shared/conformance in every available execution mode, one test per case.
 import { describe, expect, it } from 'vitest';
-import { MODES, PROJECT_CASES_DIR, listCases, runCase } from './conformance.js';
+import { MODES, PROJECT_CASES_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
 
 const cases = [
   ...listCases().map((c) => [c.name, c] as const),
   ...listCases(PROJECT_CASES_DIR).map((c) => [`project/${c.name}`, c] as const),
+  ...listCases(VIOLET_CASES_DIR).map((c) => [`violet/${c.name}`, c] as const),
 ];
 
 describe.each(Object.keys(MODES).filter((m) => MODES[m].everyCase !== false))('conformance (%s)', (mode) => {

@@ -11,6 +11,8 @@ export const CONFORMANCE_DIR = process.env.OMNI_CONFORMANCE_DIR ?? path.resolve(
 export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 /** The project's own cases in the same format (memory, unwinding, and other native-specific checks). */
 export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
+/** Cases of the Violet library (lib/violet.omni), in the same format. */
+export const VIOLET_CASES_DIR = path.join(REPO_ROOT, 'test/violet');
 
 /** How each mode runs a case: the command line, given the case file name. */
 export interface Mode {
