@@ -1,11 +1,13 @@
-// Every case of shared/conformance in every available execution mode, one test per case.
+// Every case of shared/conformance, the project's own cases (test/cases, test/violet) and the
+// examples, in every execution mode, one test per case.
 import { describe, expect, it } from 'vitest';
-import { MODES, PROJECT_CASES_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
+import { EXAMPLES_DIR, MODES, PROJECT_CASES_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
 
 const cases = [
   ...listCases().map((c) => [c.name, c] as const),
   ...listCases(PROJECT_CASES_DIR).map((c) => [`project/${c.name}`, c] as const),
   ...listCases(VIOLET_CASES_DIR).map((c) => [`violet/${c.name}`, c] as const),
+  ...listCases(EXAMPLES_DIR).map((c) => [`examples/${c.name}`, c] as const),
 ];
 
 describe.each(Object.keys(MODES).filter((m) => MODES[m].everyCase !== false))('conformance (%s)', (mode) => {

@@ -13,6 +13,8 @@ export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
 /** Cases of the Violet library (lib/violet.omni), in the same format. */
 export const VIOLET_CASES_DIR = path.join(REPO_ROOT, 'test/violet');
+/** The example programs, each with its expected output (NAME.out). */
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
 /** How each mode runs a case: the command line, given the case file name. */
 export interface Mode {
