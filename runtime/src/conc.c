@@ -224,6 +224,7 @@ static OValue omniT_dequeue(OChannel *ch) {
 OValue omniP_send_x(OState *S, OValue c, OValue v) {
   OChannel *ch = omniT_channel_arg(S, "send!", c);
   uint64_t mine;
+  int withdrawn = 0;
   if (!ch) return OMNI_RAISED;
   pthread_mutex_lock(&ch->mu);
   while (ch->capacity > 0 && ch->count >= ch->capacity && !ch->closed) pthread_cond_wait(&ch->cv, &ch->mu);
@@ -235,11 +236,12 @@ OValue omniP_send_x(OState *S, OValue c, OValue v) {
   omniT_enqueue(ch, omni_dup(v));
   mine = ch->sent;
   pthread_cond_broadcast(&ch->cv);
-  if (ch->capacity == 0)
+  if (ch->capacity == 0) {
     while (ch->taken < mine && !ch->closed) pthread_cond_wait(&ch->cv, &ch->mu);
+    withdrawn = ch->taken < mine; /* closed before a receiver took it (read under the lock) */
+  }
   pthread_mutex_unlock(&ch->mu);
-  if (ch->capacity == 0 && ch->taken < mine) return omniE_raisef(S, "send!: channel is closed");
-  return OMNI_NIL;
+  return withdrawn ? omniE_raisef(S, "send!: channel is closed") : OMNI_NIL;
 }
 
 OValue omniP_recv_x(OState *S, OValue c) {
