@@ -272,6 +272,7 @@ OValue omniS_cstring(OState *S, const char *s);
 OValue omniS_symbol(const char *name, size_t len);  /* interned, immortal */
 OValue omniS_keyword(const char *name, size_t len); /* interned, immortal; name without ':' */
 OValue omniS_from_utf8(OState *S, const char *bytes, size_t len); /* invalid UTF-8 becomes U+FFFD */
+size_t omniS_encode(uint32_t c, char *out); /* code point c as UTF-8 into out (4 bytes of room); bytes written */
 OValue omniL_cons(OState *S, OValue car, OValue cdr); /* consumes car and cdr */
 OValue omniV_new(OState *S, size_t len, OValue fill); /* items are dups of fill */
 OValue omniD_new(OState *S);
@@ -436,8 +437,6 @@ uint64_t omniH_hash(OValue v);
 typedef OValue (*OProgram)(OState *S);
 /* Runs a whole program on a large-stack thread; returns the process exit status. */
 int omniR_main(int argc, char **argv, OProgram program);
-/* Run program on the calling state: the JIT host and threads use it. */
-OValue omniR_run(OState *S, OProgram program);
 void omniR_state_init(OState *S, char *stack_top, size_t stack_size);
 void omniR_state_free(OState *S);
 void omniR_set_args(int argc, char **argv);

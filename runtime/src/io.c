@@ -33,31 +33,6 @@ static void omniIO_puts(OBuf *b, const char *s) {
 
 /* ---------------------------------------------------------------- printing */
 
-/* Encodes code point c as UTF-8 into out (4 bytes of room); returns the byte count. */
-static size_t omniIO_encode(uint32_t c, char *out) {
-  unsigned char *o = (unsigned char *)out;
-  if (c < 0x80) {
-    o[0] = (unsigned char)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (c >> 6));
-    o[1] = (unsigned char)(0x80 | (c & 0x3F));
-    return 2;
-  }
-  if (c < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (c >> 12));
-    o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (c & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | (c >> 18));
-  o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-  o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-  o[3] = (unsigned char)(0x80 | (c & 0x3F));
-  return 4;
-}
-
 /* C0, DEL and C1 controls: written as hex escapes. */
 static int omniIO_is_control(uint32_t c) {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F);
@@ -88,7 +63,7 @@ static void omniIO_write_char(OBuf *b, uint32_t c) {
     return;
   }
   omniIO_puts(b, "#\\");
-  omniIO_buf_put(b, tmp, omniIO_encode(c, tmp));
+  omniIO_buf_put(b, tmp, omniS_encode(c, tmp));
 }
 
 /* A string's write form: quoted, with \\ \" \n \t \r and other controls as \xHEX;. */
@@ -269,7 +244,7 @@ static int omniIO_emit(OState *S, OBuf *b, OValue v, int write) {
     omniIO_buf_put(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%lld", (long long)omni_int(v)));
   } else if (omni_is_char(v)) {
     if (write) omniIO_write_char(b, omni_char(v));
-    else omniIO_buf_put(b, tmp, omniIO_encode(omni_char(v), tmp));
+    else omniIO_buf_put(b, tmp, omniS_encode(omni_char(v), tmp));
   } else if (v == OMNI_NIL) {
     omniIO_buf_put(b, "nil", 3);
   } else if (v == OMNI_T) {

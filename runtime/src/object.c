@@ -222,19 +222,28 @@ static void omniO_visit_immortal(OState *S, OValue v) {
   }
 }
 
+/* Marks shared; a marked object in a cycle-collector buffer is noted in the walker's roots. */
 static void omniO_visit_share(OState *S, OValue v) {
   if (omni_is_ptr(v) && !(omni_obj(v)->flags & (OF_IMMORTAL | OF_SHARED))) {
     omni_obj(v)->flags |= OF_SHARED;
     omniO_push(&S->pending, omni_obj(v));
+    if (omni_obj(v)->flags & OF_BUFFERED) omniO_push(&S->roots, omni_obj(v));
   }
 }
 
-/* Apply visit to v and, transitively, to everything it reaches that visit marks. */
-static void omniO_walk(OValue v, void (*visit)(OState *S, OValue child)) {
+/*
+** Apply visit to v and, transitively, to everything it reaches that visit marks. Returns how many
+** objects the visitor noted in the walker's roots.
+*/
+static size_t omniO_walk(OValue v, void (*visit)(OState *S, OValue child)) {
   OState walker = {0};
+  size_t noted;
   visit(&walker, v);
   while (walker.pending.len) omniO_children(&walker, walker.pending.items[--walker.pending.len], visit);
+  noted = walker.roots.len;
   free(walker.pending.items);
+  free(walker.roots.items);
+  return noted;
 }
 
 OValue omniO_immortal(OValue v) {
@@ -244,7 +253,7 @@ OValue omniO_immortal(OValue v) {
 
 void omniO_share(OState *S, OValue v) {
   size_t i, kept = 0;
-  omniO_walk(v, omniO_visit_share);
+  if (omniO_walk(v, omniO_visit_share) == 0) return; /* nothing newly shared was buffered */
   for (i = 0; i < S->roots.len; i++) {
     OObj *o = S->roots.items[i];
     if (o->flags & OF_SHARED) o->flags &= (uint8_t)~OF_BUFFERED;

@@ -173,10 +173,6 @@ void omniR_report(OState *S, OValue error) {
   free(b.data);
 }
 
-OValue omniR_run(OState *S, OProgram program) {
-  return program(S);
-}
-
 typedef struct OMainRun {
   OProgram program; /* the compiled program */
   int status;       /* its exit status */
@@ -188,7 +184,7 @@ static void *omniR_main_thread(void *arg) {
   char top;
   OValue r;
   omniR_state_init(&S, &top, OMNI_MAIN_STACK);
-  r = omniR_run(&S, run->program);
+  r = run->program(&S);
   if (r != OMNI_RAISED) {
     omni_drop(&S, r);
     run->status = 0;

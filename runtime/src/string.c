@@ -371,8 +371,7 @@ static uint32_t omniS_downcase(uint32_t c) {
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Encodes code point c into out (4 bytes of room); returns the byte count. */
-static size_t omniS_encode(uint32_t c, char *out) {
+size_t omniS_encode(uint32_t c, char *out) {
   unsigned char *o = (unsigned char *)out;
   if (c < 0x80) {
     o[0] = (unsigned char)c;

@@ -325,7 +325,7 @@ class Emitter {
           this.put(`${ind}  OValue ${v} = omni_dup(${varName(a.v)});`);
           return { k: 'const', c: v } as const;
         });
-        const call = this.callExpr({ ...e.call, args: dups }, f);
+        const call = this.callExpr({ ...e.call, args: dups });
         this.drops(e.drops, ind + '  ');
         if (e.after?.length) {
           this.put(`${ind}  OValue omni_result = ${call};`);
@@ -356,13 +356,12 @@ class Emitter {
     }
   }
 
-  private callExpr(r: Rhs & { k: 'call' | 'direct' }, f: FnDef): string {
+  private callExpr(r: Rhs & { k: 'call' | 'direct' }): string {
     const args = r.args.map((a, i) => this.atom(a, r.uses?.[i]));
     if (r.k === 'direct') {
       const self = r.closure ? `(OClosure *)${this.ref(r.closure)}` : r.fn.global ? `&${closureObject(r.fn)}` : 'self';
       return `${fnName(r.fn)}(S, ${self}${args.map((a) => ', ' + a).join('')})`;
     }
-    void f;
     const argv = args.length ? `(OValue[]){${args.join(', ')}}` : 'NULL';
     return `omniF_call(S, ${this.ref(r.fn)}, ${args.length}, ${argv})`;
   }
@@ -382,7 +381,7 @@ class Emitter {
         break;
       case 'call':
       case 'direct':
-        this.put(`${ind}${v} = ${this.callExpr(r, f)};`);
+        this.put(`${ind}${v} = ${this.callExpr(r)};`);
         break;
       case 'closure':
       case 'member':

@@ -559,8 +559,9 @@ class Lowerer {
   // ------------------------------------------------------------------ calls and try
 
   private callForm(n: Node & { k: 'call' }, ctx: FnCtx, isTail: boolean, k: K): Expr {
+    const result: K = isTail ? (a) => ({ k: 'ret', a }) : k;
     const finish = (call: Rhs & { k: 'call' | 'direct' }): Expr =>
-      isTail && !ctx.inBlock ? { k: 'tail', call, loc: n.loc } : this.bind(call, n.loc, 'r', isTail ? (a) => ({ k: 'ret', a }) : k);
+      isTail && !ctx.inBlock ? { k: 'tail', call, loc: n.loc } : this.bind(call, n.loc, 'r', result);
     const f = n.fn;
     if (f.k === 'ref') {
       const target = this.directTarget(f.name.name, f.var, ctx);
@@ -585,7 +586,7 @@ class Lowerer {
       if (!f.var && !this.rebound.has(f.name.name)) {
         const prim = lookupPrimitive(f.name.name);
         if (prim) {
-          return this.values(n.args, ctx, (args) => this.primOp(prim, args, n.loc, isTail ? (a) => ({ k: 'ret', a }) : k));
+          return this.values(n.args, ctx, (args) => this.primOp(prim, args, n.loc, result));
         }
       }
     }
