@@ -14,7 +14,7 @@ import {
   jitHost,
 } from '@omnilisp/compiler';
 import { ProgramCache } from './cache.js';
-import { compileRunAndStore, runInHost } from './native.js';
+import { compileRunAndStore, programStatus, runInHost } from './native.js';
 
 const program = new Command();
 
@@ -136,8 +136,7 @@ function runAot(file: string, args: string[], opts: NativeBuildOptions): number 
     const exe = path.join(dir, path.basename(file, '.omni'));
     if (!build(file, exe, opts)) return 1;
     const r = spawnSync(exe, args, { stdio: 'inherit' });
-    if (r.signal) process.stderr.write(`omnilisp: program killed by ${r.signal}\n`);
-    return r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0);
+    return programStatus(r.status, r.signal);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

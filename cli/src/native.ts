@@ -7,12 +7,12 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLibrary, libraryPath } from '@omnilisp/compiler/libpath';
+import { hostTriple } from '@omnilisp/compiler/platform';
 import { type Input, type KeySettings, ProgramCache, sha256 } from './cache.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNTIME_DIR = path.join(REPO, 'runtime');
-const ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
-export const TRIPLE = `${ARCHES[process.arch] ?? process.arch}-${process.platform}-gnu`;
+export const TRIPLE = hostTriple();
 const BUILT_HOST = path.join(RUNTIME_DIR, 'build', TRIPLE, 'omni-jit');
 
 export interface RunResult {
@@ -28,6 +28,13 @@ export interface HostRun {
   c?: string;
   saveObj?: string;
   loadObj?: string;
+}
+
+/** A finished program's exit status, shell style (128 + signal number when it was killed, said on stderr). */
+export function programStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  if (signal) process.stderr.write(`omnilisp: program killed by ${signal}\n`);
+  return 128 + (signal ? osConstants.signals[signal] : 0);
 }
 
 /** Runs one program in the JIT host; stdin/stdout/stderr are the program's own. */
@@ -48,8 +55,7 @@ export function runInHost(run: HostRun): Promise<RunResult> {
     source.end(run.c ?? '');
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (signal) process.stderr.write(`omnilisp: program killed by ${signal}\n`);
-      resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), saved });
+      resolve({ status: programStatus(code, signal), saved });
     });
   });
 }

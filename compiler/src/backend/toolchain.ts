@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hostTriple } from '../platform.js';
 import { RUNTIME_DIR } from './gen-runtime.js';
 
 export { RUNTIME_DIR };
@@ -23,21 +24,20 @@ export interface NativeBuildOptions {
 
 export const DEFAULT_BUILD: NativeBuildOptions = { cc: 'gcc', opt: 2, static: false, sanitize: 'none' };
 
-const ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
-
-/** The host's target triple in Debian's spelling (gcc's), e.g. `x86_64-linux-gnu`. */
-export function hostTriple(): string {
-  return `${ARCHES[process.arch] ?? process.arch}-${process.platform}-gnu`;
-}
+export { hostTriple };
 
 /** Path of the runtime library for a variant; built with make when missing. */
 export function runtimeLibrary(variant: RuntimeVariant, triple = hostTriple()): string {
-  const lib = path.join(RUNTIME_DIR, 'build', variant === 'release' ? triple : `${triple}-${variant}`, 'libomni.a');
-  if (!fs.existsSync(lib)) {
-    const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, variant], { encoding: 'utf8' });
-    if (r.status !== 0 || !fs.existsSync(lib)) throw new Error(`building the runtime failed:\n${r.stderr}`);
+  return built(path.join(RUNTIME_DIR, 'build', variant === 'release' ? triple : `${triple}-${variant}`, 'libomni.a'), variant);
+}
+
+/** `file`, after running the runtime Makefile's `target` when it is missing. */
+function built(file: string, target: string): string {
+  if (!fs.existsSync(file)) {
+    const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, target], { encoding: 'utf8' });
+    if (r.status !== 0 || !fs.existsSync(file)) throw new Error(`building ${file} (make ${target}) failed:\n${r.stderr}`);
   }
-  return lib;
+  return file;
 }
 
 /** The C compiler command line that turns cFile into an executable. */
@@ -69,12 +69,7 @@ export function buildExecutable(cSource: string, out: string, o: NativeBuildOpti
 
 /** The libtcc host (runtime/build/<triple>/omni-jit); built with make when missing. */
 export function jitHost(triple = hostTriple()): string {
-  const host = path.join(RUNTIME_DIR, 'build', triple, 'omni-jit');
-  if (!fs.existsSync(host)) {
-    const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, 'jit'], { encoding: 'utf8' });
-    if (r.status !== 0 || !fs.existsSync(host)) throw new Error(`building the JIT host failed:\n${r.stderr}`);
-  }
-  return host;
+  return built(path.join(RUNTIME_DIR, 'build', triple, 'omni-jit'), 'jit');
 }
 
 /** The runtime's version: the SHA-256 of the JIT host binary (which contains the runtime). */
