@@ -8,6 +8,9 @@
 **       One program: its C comes on fd 3 (unless --load-obj gives a compiled object); it runs as
 **       a whole program with ARGS as (command-line) and the host exits with its status.
 **       --save-obj also writes the compiled object (the cached mode stores it).
+**   omni-jit compile -I DIR --save-obj PATH
+**       Only compiles: C on fd 3 to the object PATH (what `run --load-obj` loads); tcc's
+**       diagnostics go to stderr and the exit status is 1 when it rejects the unit.
 **   omni-jit repl -I DIR
 **       A session: units arrive on fd 3 as "<bytes>\n<C>", each defining `omni_unit`; every reply
 **       goes to fd 4: "ok", "error" (uncaught error, already reported on stderr), "crash SIGNAL"
@@ -118,6 +121,19 @@ static int omniJ_run(int argc, char **argv, const char *save_obj, const char *lo
   program = (OProgram)omniJ_link(s, "omni_program");
   if (!program) omniJ_internal("cannot link the program");
   return omniR_main(argc, argv, program);
+}
+
+/* Compile the C on fd 3 to an object file; 0 on success. */
+static int omniJ_compile(const char *save_obj) {
+  TCCState *s = omniJ_state(TCC_OUTPUT_OBJ);
+  char *source = omniJ_slurp(3);
+  int ok;
+  if (!source || !save_obj) omniJ_internal("compile needs the C on fd 3 and --save-obj");
+  ok = tcc_compile_string(s, source) == 0 && tcc_output_file(s, save_obj) == 0;
+  if (!ok) fputs(omniJ_errors, stderr);
+  free(source);
+  tcc_delete(s);
+  return ok ? 0 : 1;
 }
 
 /* ---------------------------------------------------------------- the session */
@@ -238,7 +254,7 @@ int main(int argc, char **argv) {
   const char *save_obj = NULL, *load_obj = NULL;
   int i;
   if (argc < 2) {
-    fputs("usage: omni-jit run|repl -I DIR [--save-obj PATH] [--load-obj PATH] [-- ARGS...]\n", stderr);
+    fputs("usage: omni-jit run|compile|repl -I DIR [--save-obj PATH] [--load-obj PATH] [-- ARGS...]\n", stderr);
     return 2;
   }
   for (i = 2; i < argc; i++) {
@@ -248,6 +264,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--") == 0) break;
   }
   if (strcmp(argv[1], "repl") == 0) return omniJ_repl();
+  if (strcmp(argv[1], "compile") == 0) return omniJ_compile(save_obj);
   /* the program's argv: argv[0] then what follows "--" */
   if (i < argc) argv[i] = argv[0];
   return omniJ_run(i < argc ? argc - i : 1, i < argc ? argv + i : argv, save_obj, load_obj);

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The API process: `node api/dist/main.js` (configuration from the environment).
+import { ConfigError, connect, createLogger, createStore, loadConfig } from '@omnilisp/worker';
+import { createApp } from './app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('omni-api', config.logLevel);
+  if (!config.auth.userKeys.length && !config.auth.adminKeys.length) {
+    logger.warn('OMNI_API_KEYS and OMNI_ADMIN_KEYS are empty: the API runs WITHOUT authentication (every caller is an admin)');
+  }
+  const redis = connect(config.redisUrl, true);
+  redis.on('error', (e) => logger.warn({ err: e.message }, 'redis'));
+  const store = createStore(config.store);
+  const { app, close } = createApp({ config, redis, store, logger });
+  const server = app.listen(config.port, config.host, () => {
+    const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    logger.info({ store: `${store.kind}:${store.location}`, redis: config.redisUrl }, `OmniLisp service listening on http://${shown}:${config.port}`);
+  });
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    server.close(() => void close().finally(() => process.exit(0)));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? `omni-api: configuration: ${e.message}` : e);
+  process.exit(1);
+});

@@ -1,0 +1,282 @@
+// The API's operations over the queue and the store: what the routes call. Requests arrive
+// validated; this layer turns them into build specs and keys, answers from the store when it can,
+// and otherwise enqueues (builds) or enqueues and waits (runs).
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CompileError, readProgram } from '@omnilisp/compiler';
+import {
+  BUILD_QUEUE,
+  type BuildJob,
+  type BuildSpec,
+  type Compiler,
+  type Diagnostic,
+  type Manifest,
+  type ObjectStore,
+  RUN_QUEUE,
+  type RunJob,
+  type RunOutcome,
+  type ServiceConfig,
+  type Toolchain,
+  type WorkerCapabilities,
+  contentKey,
+  count,
+  counters,
+  decodeFailure,
+  discardArtifact,
+  fetchArtifact,
+  liveWorkers,
+  readManifest,
+  resetCounters,
+  storeKeys,
+} from '@omnilisp/worker';
+import { ApiError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import type { BuildRequest, RunRequest } from './schemas.js';
+
+export type BuildStatus = 'queued' | 'active' | 'completed' | 'failed';
+
+/** How long a live-worker list read from Redis is reused. */
+const CAPABILITIES_TTL_MS = 2_000;
+/** Beyond its own time limit, how long a run may wait for a worker (queueing, compiling). */
+const RUN_GRACE_MS = 60_000;
+
+const links = (key: string) => ({
+  self: `/v1/builds/${key}`,
+  artifact: `/v1/artifacts/${key}`,
+  manifest: `/v1/artifacts/${key}/manifest`,
+});
+
+export class Service {
+  readonly builds: Queue<BuildJob, Manifest>;
+  readonly runs: Queue<RunJob, RunOutcome>;
+  private readonly runEvents: QueueEvents;
+  private readonly buildEvents: QueueEvents;
+  private capabilities: { at: number; workers: WorkerCapabilities[] } = { at: 0, workers: [] };
+
+  constructor(
+    private readonly config: ServiceConfig,
+    private readonly redis: Redis,
+    private readonly store: ObjectStore,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    const opts = { connection: redis, prefix: config.prefix };
+    this.builds = new Queue(BUILD_QUEUE, opts);
+    this.runs = new Queue(RUN_QUEUE, opts);
+    // QueueEvents block on Redis: each gets its own connection that retries forever
+    const events = { connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.prefix };
+    this.runEvents = new QueueEvents(RUN_QUEUE, events);
+    this.buildEvents = new QueueEvents(BUILD_QUEUE, events);
+    this.buildEvents.on('completed', ({ returnvalue }) => metrics.observeBuild(returnvalue as unknown as Manifest));
+    for (const e of [this.runEvents, this.buildEvents]) e.on('error', (err) => logger.warn({ err: err.message }, 'queue events'));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.builds.close(), this.runs.close(), this.runEvents.close(), this.buildEvents.close()]);
+  }
+
+  // ---------------------------------------------------------------- targets
+
+  private async workers(): Promise<WorkerCapabilities[]> {
+    if (Date.now() - this.capabilities.at > CAPABILITIES_TTL_MS) {
+      this.capabilities = { at: Date.now(), workers: await liveWorkers(this.redis, this.config.prefix) };
+    }
+    return this.capabilities.workers;
+  }
+
+  /** Every (target, compiler, output) some live worker builds. */
+  async targets(): Promise<{ target: string; compiler: Compiler; output: string }[]> {
+    const seen = new Map<string, { target: string; compiler: Compiler; output: string }>();
+    for (const w of await this.workers()) for (const t of w.toolchains) seen.set(`${t.target}/${t.compiler}/${t.output}`, { target: t.target, compiler: t.compiler, output: t.output });
+    return [...seen.values()];
+  }
+
+  /** The toolchain for a request and the compiler version of the newest worker offering it. */
+  private async toolchain(target: string | undefined, compiler: Compiler, output: string): Promise<{ toolchain: Toolchain; compilerVersion: string }> {
+    const workers = await this.workers();
+    if (!workers.length) throw new ApiError(503, 'no_workers', 'no build worker is running; try again', undefined, { 'Retry-After': '5' });
+    for (const w of workers) {
+      const t = w.toolchains.find((c) => c.compiler === compiler && c.output === output && (target === undefined || c.target === target));
+      if (t) return { toolchain: t, compilerVersion: w.compilerVersion };
+    }
+    throw new ApiError(400, 'unsupported_target', `no worker builds ${output} for ${target ?? 'any target'} with ${compiler}`, { available: await this.targets() });
+  }
+
+  // ---------------------------------------------------------------- specs
+
+  /** The request's files and entry; checks sizes and syntax (422 with diagnostics on a reader error). */
+  private program(req: { source?: string; files?: Record<string, string>; entry?: string }): { files: Record<string, string>; entry: string } {
+    if ((req.source === undefined) === (req.files === undefined)) throw new ApiError(400, 'invalid_request', 'give exactly one of source and files');
+    const files = req.files ?? { 'main.omni': req.source! };
+    const names = Object.keys(files);
+    if (!names.length) throw new ApiError(400, 'invalid_request', 'files is empty');
+    if (names.length > this.config.limits.files) throw new ApiError(413, 'too_many_files', `at most ${this.config.limits.files} files`);
+    const bytes = names.reduce((n, f) => n + Buffer.byteLength(files[f]), 0);
+    if (bytes > this.config.limits.sourceBytes) throw new ApiError(413, 'source_too_large', `the source is ${bytes} bytes; the limit is ${this.config.limits.sourceBytes}`);
+    const top = names.filter((n) => !n.startsWith('lib/'));
+    const entry = req.entry ?? (files['main.omni'] !== undefined ? 'main.omni' : top.length === 1 ? top[0] : undefined);
+    if (!entry || files[entry] === undefined) throw new ApiError(400, 'invalid_request', 'entry must name one of files (required when there is no main.omni and several top-level files)');
+    const diagnostics: Diagnostic[] = [];
+    for (const name of names) {
+      try {
+        readProgram(files[name], name);
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        diagnostics.push({ file: e.loc.file, line: e.loc.line, column: e.loc.col, message: e.detail });
+      }
+    }
+    if (diagnostics.length) throw compileError(diagnostics);
+    return { files, entry };
+  }
+
+  // ---------------------------------------------------------------- builds
+
+  /** A finished build (200) or a queued one (202). */
+  async submitBuild(req: BuildRequest): Promise<{ status: 200 | 202; body: object }> {
+    const { files, entry } = this.program(req);
+    const compiler = req.compiler ?? (req.output === 'shared' ? 'tcc' : 'gcc');
+    const { toolchain, compilerVersion } = await this.toolchain(req.target, compiler, req.output);
+    const spec: BuildSpec = { files, entry, target: toolchain.target, output: req.output, compiler, opt: req.opt, static: req.static };
+    const key = contentKey(spec, { compiler: compilerVersion, runtime: toolchain.runtimeVersion });
+    const manifest = await readManifest(this.store, key);
+    if (manifest) {
+      this.metrics.cache.inc({ kind: 'build', result: 'hit' });
+      await count(this.redis, this.config.prefix, 'hits');
+      return { status: 200, body: { id: key, key, status: 'completed', manifest, links: links(key) } };
+    }
+    this.metrics.cache.inc({ kind: 'build', result: 'miss' });
+    await count(this.redis, this.config.prefix, 'misses');
+    const job = await this.enqueueBuild(key, spec);
+    return { status: 202, body: { id: key, key, status: await this.state(job), links: links(key) } };
+  }
+
+  /** Adds the build under its key; a failed earlier attempt with that key is replaced. */
+  private async enqueueBuild(key: string, spec: BuildSpec): Promise<Job<BuildJob, Manifest>> {
+    const old = await this.builds.getJob(key);
+    if (old && (await old.getState()) === 'failed') await old.remove().catch(() => undefined);
+    return this.builds.add('build', { key, spec }, {
+      jobId: key,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 3600 },
+    });
+  }
+
+  private async state(job: Job): Promise<BuildStatus> {
+    const s = await job.getState();
+    return s === 'active' || s === 'completed' || s === 'failed' ? s : 'queued';
+  }
+
+  async buildStatus(key: string): Promise<object> {
+    const job = await this.builds.getJob(key);
+    if (job) {
+      const status = await this.state(job);
+      const base = { id: key, key, status, progress: job.progress, attempts: job.attemptsMade, links: links(key) };
+      if (status === 'completed') return { ...base, manifest: job.returnvalue };
+      if (status === 'failed') {
+        const f = decodeFailure(job.failedReason);
+        return { ...base, error: { code: f.code, message: f.message }, diagnostics: f.diagnostics ?? [] };
+      }
+      return base;
+    }
+    const manifest = await readManifest(this.store, key);
+    if (!manifest) throw new ApiError(404, 'not_found', `no build ${key}`);
+    return { id: key, key, status: 'completed', progress: 100, manifest, links: links(key) };
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  async manifest(key: string): Promise<Manifest> {
+    const m = await readManifest(this.store, key);
+    if (!m) throw new ApiError(404, 'not_found', `no artifact ${key}`);
+    return m;
+  }
+
+  /** A presigned URL for the artifact when downloads are redirected, else null. */
+  async presigned(manifest: Manifest): Promise<string | null> {
+    if (!this.config.presignDownloads) return null;
+    return this.store.presignGet(storeKeys(manifest.key, manifest.artifact.name).artifact, 300);
+  }
+
+  /** The verified bytes; a corrupt artifact is deleted, rebuilt from its stored spec, and answered 503. */
+  async artifact(key: string): Promise<{ manifest: Manifest; body: Buffer }> {
+    const fetched = await fetchArtifact(this.store, key);
+    if (!fetched) throw new ApiError(404, 'not_found', `no artifact ${key}`);
+    if ('body' in fetched) return fetched;
+    const spec = await this.store.get(storeKeys(key).spec);
+    await discardArtifact(this.store, key);
+    this.logger.warn({ key }, 'corrupt artifact discarded');
+    if (!spec) throw new ApiError(404, 'not_found', `artifact ${key} was corrupt and has been deleted`);
+    await this.enqueueBuild(key, JSON.parse(spec.toString('utf8')) as BuildSpec);
+    throw new ApiError(503, 'artifact_rebuilding', `artifact ${key} failed its SHA-256 check; it is being rebuilt`, { build: links(key).self }, { 'Retry-After': '1' });
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  async run(req: RunRequest): Promise<object> {
+    const timeoutMs = Math.min(req.timeoutMs ?? this.config.limits.runTimeoutMs, this.config.limits.runMaxTimeoutMs);
+    let data: RunJob;
+    if (req.key !== undefined) {
+      if (req.source !== undefined || req.files !== undefined) throw new ApiError(400, 'invalid_request', 'give a key or a program, not both');
+      data = { key: req.key, stdin: req.stdin, args: req.args, timeoutMs };
+    } else {
+      const { files, entry } = this.program(req);
+      const { toolchain, compilerVersion } = await this.toolchain(undefined, 'tcc', 'shared');
+      const spec: BuildSpec = { files, entry, target: toolchain.target, output: 'shared', compiler: 'tcc', opt: 0, static: false };
+      data = { key: contentKey(spec, { compiler: compilerVersion, runtime: toolchain.runtimeVersion }), spec, stdin: req.stdin, args: req.args, timeoutMs };
+    }
+    const started = performance.now();
+    const job = await this.runs.add('run', data, { attempts: 2, removeOnComplete: { age: 60 }, removeOnFail: { age: 600 } });
+    let outcome: RunOutcome;
+    try {
+      outcome = await job.waitUntilFinished(this.runEvents, timeoutMs + RUN_GRACE_MS);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (/timed out/i.test(message)) throw new ApiError(504, 'run_timeout', 'no worker finished the run in time');
+      const f = decodeFailure(message);
+      if (f.code === 'compile_error') throw compileError(f.diagnostics ?? []);
+      if (f.code === 'not_found') throw new ApiError(404, 'not_found', f.message);
+      throw new ApiError(500, 'run_failed', f.message);
+    }
+    this.metrics.cache.inc({ kind: 'run', result: outcome.cache });
+    return { ...outcome, timings: { ...outcome.timings, requestMs: Math.round((performance.now() - started) * 10) / 10 } };
+  }
+
+  // ---------------------------------------------------------------- cache
+
+  async stats(): Promise<object> {
+    const objects = await this.store.list('artifacts/');
+    const c = await counters(this.redis, this.config.prefix);
+    const lookups = c.hits + c.misses;
+    return {
+      artifacts: { count: objects.filter((o) => o.key.endsWith('/manifest.json')).length, bytes: objects.reduce((n, o) => n + o.size, 0) },
+      ...c,
+      hitRatio: lookups ? c.hits / lookups : null,
+      queues: { builds: await this.builds.getJobCounts(), runs: await this.runs.getJobCounts() },
+      store: { kind: this.store.kind, location: this.store.location },
+    };
+  }
+
+  async clearCache(): Promise<{ deleted: number }> {
+    const deleted = await this.store.deletePrefix('artifacts/');
+    await resetCounters(this.redis, this.config.prefix);
+    return { deleted };
+  }
+
+  async queueDepth(): Promise<Record<string, Record<string, number>>> {
+    return { builds: await this.builds.getJobCounts(), runs: await this.runs.getJobCounts() };
+  }
+
+  async cacheRatio(): Promise<number | null> {
+    const c = await counters(this.redis, this.config.prefix);
+    return c.hits + c.misses ? c.hits / (c.hits + c.misses) : null;
+  }
+}
+
+function compileError(diagnostics: Diagnostic[]): ApiError {
+  const first = diagnostics[0];
+  const where = first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : 'the program does not compile';
+  return new ApiError(422, 'compile_error', where, { diagnostics });
+}

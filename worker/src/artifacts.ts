@@ -1,0 +1,41 @@
+// Artifacts in the object store: `artifacts/<key>/<name>` and its manifest, written last. A key
+// whose manifest is missing does not exist (so a half-finished upload is never visible), and an
+// artifact whose bytes do not hash to its manifest's SHA-256 is corrupt: it is deleted, never served.
+import { type BuildSpec, type Manifest, sha256, storeKeys } from './spec.js';
+import type { ObjectStore } from './store/index.js';
+
+export async function readManifest(store: ObjectStore, key: string): Promise<Manifest | null> {
+  const body = await store.get(storeKeys(key).manifest);
+  if (!body) return null;
+  try {
+    return JSON.parse(body.toString('utf8')) as Manifest;
+  } catch {
+    return null; // an unreadable manifest is treated as absent (the key is rebuilt)
+  }
+}
+
+export type Fetched = { manifest: Manifest; body: Buffer } | { corrupt: Manifest } | null;
+
+/** The artifact and its manifest, checked against the manifest's size and SHA-256. */
+export async function fetchArtifact(store: ObjectStore, key: string): Promise<Fetched> {
+  const manifest = await readManifest(store, key);
+  if (!manifest) return null;
+  const body = await store.get(storeKeys(key, manifest.artifact.name).artifact);
+  if (!body || body.length !== manifest.artifact.bytes || sha256(body) !== manifest.artifact.sha256) return { corrupt: manifest };
+  return { manifest, body };
+}
+
+/** Stores an artifact under its key unless the key already exists (artifacts are write-once). */
+export async function publishArtifact(store: ObjectStore, manifest: Manifest, body: Buffer, spec: BuildSpec): Promise<void> {
+  const keys = storeKeys(manifest.key, manifest.artifact.name);
+  if (await store.head(keys.manifest)) return;
+  await store.put(keys.spec, Buffer.from(JSON.stringify(spec)), 'application/json');
+  await store.put(keys.artifact, body, 'application/octet-stream');
+  await store.put(keys.manifest, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
+}
+
+/** Deletes a key's objects, manifest first, so the key disappears before its artifact does. */
+export async function discardArtifact(store: ObjectStore, key: string): Promise<void> {
+  await store.delete(storeKeys(key).manifest);
+  await store.deletePrefix(storeKeys(key).prefix);
+}

@@ -1,0 +1,122 @@
+// The contract between the API and the workers: queue names, job payloads and results, the
+// capability registry and the shared counters, all in Redis under one prefix.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { BuildSpec, Diagnostic, Manifest } from './spec.js';
+import type { Toolchain } from './toolchains.js';
+
+export const BUILD_QUEUE = 'builds';
+export const RUN_QUEUE = 'runs';
+
+/** A build: its job id is its key, so identical concurrent requests share one job. */
+export interface BuildJob {
+  key: string;
+  spec: BuildSpec;
+}
+
+/** A run of a tcc-built program in the sandbox: by spec (compiled when not cached) or by key. */
+export interface RunJob {
+  key: string;
+  spec?: BuildSpec;
+  stdin: string;
+  args: string[];
+  timeoutMs: number;
+}
+
+export type Limit = 'timeout' | 'cpu' | 'memory' | 'output' | null;
+
+export interface RunOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** The sandbox limit that stopped the program, if any. */
+  limit: Limit;
+  truncated: boolean;
+  cache: 'hit' | 'miss';
+  key: string;
+  timings: { fetchMs: number; buildMs: number; runMs: number; totalMs: number };
+}
+
+/** Why a job failed, as its failedReason (JSON): compile errors carry their diagnostics. */
+export interface JobFailure {
+  code: 'compile_error' | 'not_found' | 'internal';
+  message: string;
+  diagnostics?: Diagnostic[];
+}
+
+export const encodeFailure = (f: JobFailure): string => JSON.stringify(f);
+
+export function decodeFailure(reason: string | undefined): JobFailure {
+  try {
+    const f = JSON.parse(reason ?? '') as JobFailure;
+    if (f && typeof f.code === 'string') return f;
+  } catch {
+    // not one of ours (a stalled job, a lost lock): an internal failure
+  }
+  return { code: 'internal', message: reason ?? 'unknown failure' };
+}
+
+export type BuildResult = Manifest;
+
+/**
+ * A Redis connection. Workers block on Redis and must retry forever (`maxRetriesPerRequest: null`);
+ * the API fails fast instead (`failFast`), so a request answers 503 rather than hanging when Redis
+ * is down.
+ */
+export function connect(url: string, failFast: boolean, extra: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: failFast ? 1 : null,
+    enableOfflineQueue: !failFast,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+    lazyConnect: false,
+    ...extra,
+  });
+}
+
+// ---------------------------------------------------------------- capabilities
+
+/** What one worker announces: its toolchains and the compiler version its keys use. */
+export interface WorkerCapabilities {
+  workerId: string;
+  compilerVersion: string;
+  toolchains: Toolchain[];
+  heartbeatAt: number;
+}
+
+/** A worker that has not announced itself for this long is considered gone. */
+export const CAPABILITY_TTL_MS = 20_000;
+
+const capabilitiesKey = (prefix: string) => `${prefix}:capabilities`;
+
+export async function announce(redis: Redis, prefix: string, caps: WorkerCapabilities): Promise<void> {
+  await redis.hset(capabilitiesKey(prefix), caps.workerId, JSON.stringify(caps));
+}
+
+export async function withdraw(redis: Redis, prefix: string, workerId: string): Promise<void> {
+  await redis.hdel(capabilitiesKey(prefix), workerId);
+}
+
+/** Every live worker's capabilities, newest first. */
+export async function liveWorkers(redis: Redis, prefix: string, now = Date.now()): Promise<WorkerCapabilities[]> {
+  const all = Object.values(await redis.hgetall(capabilitiesKey(prefix))).map((v) => JSON.parse(v) as WorkerCapabilities);
+  return all.filter((c) => now - c.heartbeatAt < CAPABILITY_TTL_MS).sort((a, b) => b.heartbeatAt - a.heartbeatAt);
+}
+
+// ---------------------------------------------------------------- counters
+
+export type Counter = 'hits' | 'misses' | 'builds_completed' | 'builds_failed' | 'runs';
+
+const statsKey = (prefix: string) => `${prefix}:stats`;
+
+export async function count(redis: Redis, prefix: string, counter: Counter, by = 1): Promise<void> {
+  await redis.hincrby(statsKey(prefix), counter, by);
+}
+
+export async function counters(redis: Redis, prefix: string): Promise<Record<Counter, number>> {
+  const raw = await redis.hgetall(statsKey(prefix));
+  const n = (c: Counter) => Number(raw[c] ?? 0);
+  return { hits: n('hits'), misses: n('misses'), builds_completed: n('builds_completed'), builds_failed: n('builds_failed'), runs: n('runs') };
+}
+
+export async function resetCounters(redis: Redis, prefix: string): Promise<void> {
+  await redis.del(statsKey(prefix));
+}

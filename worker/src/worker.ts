@@ -1,0 +1,198 @@
+// The worker: consumes build jobs (compile, link, upload) and run jobs (fetch or build a tcc
+// object, then execute it in the sandbox), and announces what it can build.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RUNTIME_INCLUDE, jitHost } from '@omnilisp/compiler/toolchain';
+import { discardArtifact, fetchArtifact, publishArtifact, readManifest } from './artifacts.js';
+import { type Built, CompileFailure, buildArtifact, round } from './build.js';
+import type { ServiceConfig } from './config.js';
+import {
+  BUILD_QUEUE,
+  type BuildJob,
+  type BuildResult,
+  type Limit,
+  RUN_QUEUE,
+  type RunJob,
+  type RunOutcome,
+  announce,
+  connect,
+  count,
+  encodeFailure,
+  withdraw,
+} from './queue.js';
+import { runSandboxed } from './sandbox.js';
+import type { BuildSpec, Manifest } from './spec.js';
+import type { ObjectStore } from './store/index.js';
+import { type Toolchain, compilerVersion, detectToolchains } from './toolchains.js';
+
+const HEARTBEAT_MS = 5_000;
+
+export interface WorkerDeps {
+  config: ServiceConfig;
+  store: ObjectStore;
+  logger: Logger;
+}
+
+export class BuildWorker {
+  readonly id = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly toolchains: Toolchain[];
+  private readonly compilerVersion = compilerVersion();
+  private readonly redis: Redis;
+  private readonly workers: Worker[] = [];
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.toolchains = detectToolchains(deps.config.targets);
+    this.redis = connect(deps.config.redisUrl, false);
+  }
+
+  /** Starts consuming both queues and announcing this worker's toolchains. */
+  async start(): Promise<void> {
+    const { config, logger } = this.deps;
+    const options = {
+      connection: this.redis,
+      prefix: config.prefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.lockMs,
+      stalledInterval: config.worker.lockMs,
+    };
+    this.workers.push(new Worker<BuildJob, BuildResult>(BUILD_QUEUE, (job) => this.build(job), options));
+    this.workers.push(new Worker<RunJob, RunOutcome>(RUN_QUEUE, (job) => this.run(job), options));
+    for (const w of this.workers) {
+      w.on('failed', (job, err) => logger.warn({ queue: w.name, job: job?.id, err: err.message }, 'job failed'));
+      w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
+    }
+    await this.announce();
+    this.heartbeat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
+    logger.info({ worker: this.id, toolchains: this.toolchains.map((t) => `${t.target}/${t.compiler}`) }, 'worker started');
+  }
+
+  /** Finishes the jobs in hand, then stops (a killed worker's jobs are retried by others instead). */
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await Promise.all(this.workers.map((w) => w.close()));
+    await withdraw(this.redis, this.deps.config.prefix, this.id).catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  private announce(): Promise<void> {
+    const caps = { workerId: this.id, compilerVersion: this.compilerVersion, toolchains: this.toolchains, heartbeatAt: Date.now() };
+    return announce(this.redis, this.deps.config.prefix, caps);
+  }
+
+  private toolchain(spec: BuildSpec): Toolchain {
+    const t = this.toolchains.find((c) => c.target === spec.target && c.compiler === spec.compiler && c.output === spec.output);
+    if (!t) throw new UnrecoverableError(encodeFailure({ code: 'internal', message: `this worker cannot build ${spec.target}/${spec.compiler}/${spec.output}` }));
+    return t;
+  }
+
+  /** Compiles spec, uploads it (artifact, then manifest) and counts the build. */
+  private async compileAndPublish(key: string, spec: BuildSpec, job: Job): Promise<Built> {
+    const { config, store } = this.deps;
+    let built: Built;
+    try {
+      built = await buildArtifact(key, spec, this.toolchain(spec), this.compilerVersion, config.worker.dir, (stage) => job.updateProgress({ stage }));
+    } catch (e) {
+      if (!(e instanceof CompileFailure)) throw e;
+      await count(this.redis, config.prefix, 'builds_failed');
+      throw new UnrecoverableError(encodeFailure({ code: 'compile_error', message: e.message, diagnostics: e.diagnostics }));
+    }
+    const started = performance.now();
+    await job.updateProgress({ stage: 'uploading' });
+    const t = built.manifest.timings;
+    t.uploadMs = round(performance.now() - started);
+    await publishArtifact(store, built.manifest, built.body, spec);
+    t.uploadMs = round(performance.now() - started);
+    t.totalMs = round(t.compileMs + t.ccMs + t.uploadMs);
+    await count(this.redis, config.prefix, 'builds_completed');
+    return built;
+  }
+
+  private async build(job: Job<BuildJob>): Promise<BuildResult> {
+    const { key, spec } = job.data;
+    const existing = await readManifest(this.deps.store, key);
+    if (existing) return existing;
+    return (await this.compileAndPublish(key, spec, job)).manifest;
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private objectPath(key: string): string {
+    return path.join(this.deps.config.worker.dir, 'objects', `${key}.o`);
+  }
+
+  /** Keeps a verified object on local disk (temp file + rename), where the sandbox reads it. */
+  private keep(key: string, body: Buffer): string {
+    const file = this.objectPath(key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}`;
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, file);
+    return file;
+  }
+
+  /** The run's object on local disk: kept from earlier, fetched and verified, or built now. */
+  private async object(job: Job<RunJob>): Promise<{ file: string; cache: 'hit' | 'miss'; fetchMs: number; buildMs: number }> {
+    const { key, spec } = job.data;
+    const local = this.objectPath(key);
+    if (fs.existsSync(local)) return { file: local, cache: 'hit', fetchMs: 0, buildMs: 0 };
+    const started = performance.now();
+    const fetched = await fetchArtifact(this.deps.store, key);
+    const fetchMs = round(performance.now() - started);
+    if (fetched && 'body' in fetched && fetched.manifest.output === 'shared') {
+      return { file: this.keep(key, fetched.body), cache: 'hit', fetchMs, buildMs: 0 };
+    }
+    if (fetched && 'corrupt' in fetched) {
+      this.deps.logger.warn({ key }, 'corrupt artifact discarded; rebuilding');
+      await discardArtifact(this.deps.store, key);
+    }
+    if (!spec) {
+      const message = fetched && 'body' in fetched ? `${key} is not a tcc-built program` : `no program with key ${key}`;
+      throw new UnrecoverableError(encodeFailure({ code: 'not_found', message }));
+    }
+    const built = await this.compileAndPublish(key, spec, job);
+    return { file: this.keep(key, built.body), cache: 'miss', fetchMs, buildMs: built.manifest.timings.totalMs };
+  }
+
+  private async run(job: Job<RunJob>): Promise<RunOutcome> {
+    const { config } = this.deps;
+    const started = performance.now();
+    const obj = await this.object(job);
+    await count(this.redis, config.prefix, obj.cache === 'hit' ? 'hits' : 'misses');
+    await count(this.redis, config.prefix, 'runs');
+    const host = jitHost(job.data.spec?.target);
+    const ranAt = performance.now();
+    const r = await runSandboxed({
+      program: host,
+      args: ['run', '-I', RUNTIME_INCLUDE, '--load-obj', obj.file, '--', ...job.data.args],
+      stdin: job.data.stdin,
+      readOnly: [host, obj.file],
+      limits: {
+        wallMs: job.data.timeoutMs,
+        cpuSeconds: Math.max(1, Math.ceil(job.data.timeoutMs / 1000)),
+        memoryMb: config.limits.runMemoryMb,
+        processes: config.limits.runProcesses,
+        outputBytes: config.limits.runOutputBytes,
+      },
+    });
+    if (r.outcome === 'setup-failed') throw new Error(`sandbox setup failed: ${r.message ?? r.stderr}`);
+    const limit: Limit = r.outcome === 'timeout' || r.outcome === 'cpu' || r.outcome === 'memory' || r.outcome === 'output' ? r.outcome : null;
+    const now = performance.now();
+    return {
+      stdout: r.stdout,
+      stderr: r.stderr,
+      exitCode: r.exitCode,
+      limit,
+      truncated: r.truncated,
+      cache: obj.cache,
+      key: job.data.key,
+      timings: { fetchMs: obj.fetchMs, buildMs: obj.buildMs, runMs: round(now - ranAt), totalMs: round(now - started) },
+    };
+  }
+}
+
+export type { Manifest };
