@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['compiler/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'test/src/**/*.test.ts'],
+    include: [
+      'compiler/src/**/*.test.ts',
+      'cli/src/**/*.test.ts',
+      'test/src/**/*.test.ts',
+      'worker/src/**/*.test.ts',
+      'api/src/**/*.test.ts',
+    ],
     testTimeout: 240_000,
     hookTimeout: 120_000,
     // Conformance cases are separate processes: run as many at once as there are cores.
