@@ -21,13 +21,14 @@ log "building the TypeScript packages"
 npm run --silent build
 
 # Debian packages: the C compilers the native back end drives (gcc and clang for AOT builds,
-# tcc and libtcc for the JIT).
+# tcc and libtcc for the JIT) and Redis (the service's job queue).
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v tcc >/dev/null 2>&1 || missing+=(tcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
 [ -f /usr/include/libtcc.h ] || missing+=(libtcc-dev)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) # the service's queue; tests start private ones
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]}) and run again"
@@ -42,4 +43,4 @@ fi
 # (release and sanitized) and the JIT host for the host triple. make rebuilds only what changed.
 node compiler/dist/backend/gen-runtime.js
 log "building the C runtime (runtime/build/$(gcc -dumpmachine))"
-make -s -C runtime -j"$(nproc)" release asan tsan jit
+make -s -C runtime -j"$(nproc)" release asan tsan jit sandbox
