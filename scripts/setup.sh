@@ -29,6 +29,11 @@ command -v tcc >/dev/null 2>&1 || missing+=(tcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
 [ -f /usr/include/libtcc.h ] || missing+=(libtcc-dev)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) # the service's queue; tests start private ones
+if [ "$(uname -m)" = x86_64 ]; then # the service's cross targets: aarch64 (run under qemu) and musl
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
+  command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+  command -v musl-gcc >/dev/null 2>&1 || missing+=(musl-tools)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]}) and run again"
@@ -44,3 +49,4 @@ fi
 node compiler/dist/backend/gen-runtime.js
 log "building the C runtime (runtime/build/$(gcc -dumpmachine))"
 make -s -C runtime -j"$(nproc)" release asan tsan jit sandbox
+if [ "$(uname -m)" = x86_64 ]; then make -s -C runtime -j"$(nproc)" cross; fi

@@ -64,7 +64,7 @@ async function compileC(c: string, spec: BuildSpec, dir: string, out: string): P
   if (spec.compiler === 'tcc') return run(jitHost(spec.target), ['compile', '-I', RUNTIME_INCLUDE, '--save-obj', out], c);
   const cFile = path.join(dir, 'program.c');
   fs.writeFileSync(cFile, c);
-  const [cmd, ...args] = compileCommand(cFile, out, { cc: spec.compiler, opt: spec.opt, static: spec.static, sanitize: 'none' });
+  const [cmd, ...args] = compileCommand(cFile, out, { cc: spec.compiler, opt: spec.opt, static: spec.static, sanitize: 'none', triple: spec.target });
   return run(cmd, args);
 }
 

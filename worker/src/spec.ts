@@ -35,10 +35,14 @@ export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Settings that do not apply to a compiler/output pair are normalized away, so they cannot split keys. */
+/**
+ * Settings that do not apply to a compiler/output pair are normalized away, so they cannot split
+ * keys; musl executables are always static.
+ */
 export function normalizeSpec(spec: BuildSpec): BuildSpec {
   const tcc = spec.compiler === 'tcc';
-  return { ...spec, opt: tcc ? 0 : spec.opt, static: !tcc && spec.output === 'executable' && spec.static };
+  const executable = !tcc && spec.output === 'executable';
+  return { ...spec, opt: tcc ? 0 : spec.opt, static: executable && (spec.static || spec.target.endsWith('-musl')) };
 }
 
 /**

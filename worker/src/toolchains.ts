@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_LIB_DIR } from '@omnilisp/compiler/libpath';
 import { hostTriple } from '@omnilisp/compiler/platform';
-import { RUNTIME_DIR, jitHost, runtimeLibrary } from '@omnilisp/compiler/toolchain';
+import { RUNTIME_DIR, jitHost, runtimeLibrary, targetToolchains } from '@omnilisp/compiler/toolchain';
 import { type Compiler, type Output, sha256 } from './spec.js';
 
 export interface Toolchain {
@@ -37,24 +37,39 @@ function commandVersion(cmd: string, args: string[]): string | null {
 
 const HEADER = path.join(RUNTIME_DIR, 'include', 'omnilisp.h');
 
-/** The toolchains available here for the given targets (all supported ones when empty). */
+/** The runtime version for gcc/clang artifacts of a triple: its prebuilt library and the header. */
+function staticRuntimeVersion(triple: string): string | null {
+  try {
+    return sha256(Buffer.concat([fs.readFileSync(runtimeLibrary('release', triple)), fs.readFileSync(HEADER)]));
+  } catch {
+    return null; // the runtime cannot be built for it here (its cross compiler is missing)
+  }
+}
+
+/**
+ * The toolchains available here for the given targets (every supported one when empty): each
+ * installed C compiler of a target whose runtime is (or can be) built, plus tcc for the host.
+ */
 export function detectToolchains(targets: readonly string[] = []): Toolchain[] {
   const host = hostTriple();
-  const wanted = targets.length ? targets : [host];
   const found: Toolchain[] = [];
-  if (!wanted.includes(host)) return found;
-  const staticRuntime = sha256(Buffer.concat([fs.readFileSync(runtimeLibrary('release', host)), fs.readFileSync(HEADER)]));
-  for (const cc of ['gcc', 'clang'] as const) {
-    const version = commandVersion(cc, ['--version']);
-    if (version) found.push({ target: host, compiler: cc, output: 'executable', runtimeVersion: staticRuntime, ccVersion: version });
+  for (const [triple, target] of Object.entries(targetToolchains())) {
+    if (targets.length && !targets.includes(triple)) continue;
+    const compilers = Object.entries(target.compilers).flatMap(([cc, cmd]) => {
+      const version = commandVersion(cmd[0], ['--version']);
+      return version ? [{ cc: cc as Compiler, version }] : [];
+    });
+    const runtimeVersion = compilers.length ? staticRuntimeVersion(triple) : null;
+    if (runtimeVersion) for (const { cc, version } of compilers) found.push({ target: triple, compiler: cc, output: 'executable', runtimeVersion, ccVersion: version });
+    if (triple !== host) continue;
+    const jit = jitHost(host);
+    found.push({
+      target: host,
+      compiler: 'tcc',
+      output: 'shared',
+      runtimeVersion: fs.readFileSync(`${jit}.version`, 'utf8').trim(),
+      ccVersion: `libtcc ${commandVersion('tcc', ['-v']) ?? ''}`.trim(),
+    });
   }
-  const jit = jitHost(host);
-  found.push({
-    target: host,
-    compiler: 'tcc',
-    output: 'shared',
-    runtimeVersion: fs.readFileSync(`${jit}.version`, 'utf8').trim(),
-    ccVersion: `libtcc ${commandVersion('tcc', ['-v']) ?? ''}`.trim(),
-  });
   return found;
 }
