@@ -1,4 +1,4 @@
-// The `omnilisp` commands (commander): run, build, emit, cache, repl.
+// The `omnilisp` commands (commander): run, build, emit, cache, repl, remote (remote.ts).
 import { Command, Option } from 'commander';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -171,5 +171,8 @@ cache
   });
 
 export async function main(argv: string[]): Promise<void> {
+  // `remote` (remote.ts) is loaded only when asked for; otherwise a stub lists it in --help
+  if (argv[2] === 'remote' || (argv[2] === 'help' && argv[3] === 'remote')) program.addCommand((await import('./remote.js')).remoteCommand());
+  else program.command('remote').description('build and run on the compile-and-cache service: remote build|run|status (see omnilisp remote --help)');
   await program.parseAsync(argv);
 }
