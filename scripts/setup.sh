@@ -43,6 +43,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
+# docker-compose (v1, Python) only validates docker/docker-compose.yml in the tests: without its
+# recommended Docker engine packages, which would only slow the install down.
+if ! command -v docker-compose >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  log "installing docker-compose (Debian, for validating docker/docker-compose.yml)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-compose >/dev/null
+fi
 
 # The C runtime: regenerate the parts derived from the primitive table, then build libomni.a
 # (release and sanitized) and the JIT host for the host triple. make rebuilds only what changed.
