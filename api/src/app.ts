@@ -64,6 +64,7 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
   app.get('/v1/openapi.json', (_req, res) => void res.json(openApiDocument()));
 
   const v1 = express.Router();
+  v1.use(metrics.mounted());
   v1.use(authenticate(config.auth.userKeys, config.auth.adminKeys));
   v1.use(rateLimit(redis, config.prefix, config.limits.ratePerMinute));
   v1.use(jsonOnly);

@@ -34,6 +34,8 @@ export function toApiError(e: unknown): ApiError {
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') return new ApiError(415, 'unsupported_media_type', err.message);
   if (e instanceof StoreUnavailableError) return new ApiError(503, 'store_unavailable', 'the artifact store is unavailable; try again', undefined, { 'Retry-After': '2' });
   if (err instanceof Error && isRedisDown(err)) return new ApiError(503, 'queue_unavailable', 'the job queue (Redis) is unavailable; try again', undefined, { 'Retry-After': '2' });
+  // other client errors raised by express itself (a path parameter that is not valid percent-encoding, an aborted body)
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return new ApiError(400, 'invalid_request', err.message);
   return new ApiError(500, 'internal', 'internal error');
 }
 

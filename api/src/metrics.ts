@@ -54,11 +54,23 @@ export class Metrics {
     if (m?.timings) this.builds.observe({ compiler: m.compiler, target: m.target }, m.timings.totalMs / 1000);
   }
 
-  /** Times every request, labelled by its route pattern (not its path: keys would explode the labels). */
+  /**
+   * Times every request, labelled by its route pattern (not its path: keys would explode the labels).
+   * A route's error leaves its router before the response, which resets req.baseUrl: mounted routers
+   * record theirs with mounted() so errors are labelled like successes.
+   */
   middleware(): RequestHandler {
     return (req, res, next) => {
       const end = this.http.startTimer();
-      res.on('finish', () => end({ method: req.method, route: req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+      res.on('finish', () => end({ method: req.method, route: req.route ? `${res.locals.baseUrl ?? req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+      next();
+    };
+  }
+
+  /** First middleware of a mounted router: remembers its mount path for the route label. */
+  mounted(): RequestHandler {
+    return (req, res, next) => {
+      res.locals.baseUrl = req.baseUrl;
       next();
     };
   }

@@ -149,6 +149,7 @@ export function openApiDocument(): object {
       '/v1/targets': { get: { summary: 'What the live workers build: target, compiler, output', responses: { '200': { description: 'The list' }, ...common } } },
       '/v1/cache/stats': { get: { summary: 'Artifact count and bytes, hit/miss counters, queue depth', responses: { '200': { description: 'Statistics' }, ...common } } },
       '/v1/cache': { delete: { summary: 'Delete every artifact and reset the counters (admin key)', responses: { '200': { description: 'How many objects were deleted' }, '403': error('Not an admin key'), ...common } } },
+      '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'The OpenAPI 3.1 document' } } } },
       '/healthz': { get: { summary: 'The process is up', security: [], responses: { '200': { description: 'ok' } } } },
       '/readyz': { get: { summary: 'Redis and the store are reachable', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text exposition format' } } } },
