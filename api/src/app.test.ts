@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import supertest, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildWorker, type ServiceConfig, connect, createLogger, createStore } from '@omnilisp/worker';
@@ -561,6 +562,10 @@ describe('the API with a worker', () => {
     expect(r.status).toBe(200);
     const doc = r.body;
     expect(doc.openapi).toBe('3.1.0');
+    const validation = await new Validator().validate(doc);
+    expect(validation.errors ?? [], JSON.stringify(validation.errors)).toEqual([]);
+    expect(validation.valid).toBe(true);
+    expect((await new Validator().validate({ ...doc, paths: { '/x': { get: { responses: { 200: {} } } } } })).valid).toBe(false); // it does reject
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
 
     // every route app.ts registers is documented, with its method
