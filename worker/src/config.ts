@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { StoreConfig } from './store/index.js';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bool = (fallback: boolean) =>
@@ -55,16 +56,7 @@ export interface ServiceConfig {
   redisUrl: string;
   /** Prefix of every Redis key the service uses (queues, stats, capabilities). */
   prefix: string;
-  store: {
-    s3Endpoint?: string;
-    s3Bucket: string;
-    s3Region: string;
-    s3ForcePathStyle: boolean;
-    s3AccessKeyId?: string;
-    s3SecretAccessKey?: string;
-    s3CreateBucket: boolean;
-    storeDir: string;
-  };
+  store: StoreConfig;
   /** Redirect artifact downloads to presigned URLs (S3 only). */
   presignDownloads: boolean;
   /** Target triples this worker builds for (empty: every one it has a runtime for). */
