@@ -52,7 +52,10 @@ export class Service {
   readonly runs: Queue<RunJob, RunOutcome>;
   private readonly runEvents: QueueEvents;
   private readonly buildEvents: QueueEvents;
-  private capabilities: { at: number; workers: WorkerCapabilities[] } = { at: 0, workers: [] };
+  /** Runs waiting for their outcome: losing Redis may lose their jobs (a restarted Redis keeps nothing), so they answer 503 at once. */
+  private readonly waiting = new Set<() => void>();
+  /** The live workers, and the last non-empty list seen (keys can be computed from it while none runs). */
+  private capabilities: { at: number; workers: WorkerCapabilities[]; known: WorkerCapabilities[] } = { at: 0, workers: [], known: [] };
 
   constructor(
     private readonly config: ServiceConfig,
@@ -69,6 +72,9 @@ export class Service {
     this.runEvents = new QueueEvents(RUN_QUEUE, events);
     this.buildEvents = new QueueEvents(BUILD_QUEUE, events);
     this.buildEvents.on('completed', ({ returnvalue }) => metrics.observeBuild(returnvalue as unknown as Manifest));
+    redis.on('close', () => this.waiting.forEach((lost) => lost()));
+    // without listeners, BullMQ prints every connection error to the console
+    for (const q of [this.builds, this.runs]) q.on('error', (err) => logger.warn({ err: err.message }, 'queue'));
     for (const e of [this.runEvents, this.buildEvents]) e.on('error', (err) => logger.warn({ err: err.message }, 'queue events'));
   }
 
@@ -80,7 +86,8 @@ export class Service {
 
   private async workers(): Promise<WorkerCapabilities[]> {
     if (Date.now() - this.capabilities.at > CAPABILITIES_TTL_MS) {
-      this.capabilities = { at: Date.now(), workers: await liveWorkers(this.redis, this.config.prefix) };
+      const workers = await liveWorkers(this.redis, this.config.prefix);
+      this.capabilities = { at: Date.now(), workers, known: workers.length ? workers : this.capabilities.known };
     }
     return this.capabilities.workers;
   }
@@ -92,14 +99,18 @@ export class Service {
     return [...seen.values()];
   }
 
-  /** The toolchain for a request and the compiler version of the newest worker offering it. */
-  private async toolchain(target: string | undefined, compiler: Compiler, output: string): Promise<{ toolchain: Toolchain; compilerVersion: string }> {
+  /**
+   * The toolchain for a request and the compiler version of the newest worker offering it. With no
+   * worker running, the last ones seen still give the key (a cached artifact needs no worker): `live` is then false.
+   */
+  private async toolchain(target: string | undefined, compiler: Compiler, output: string): Promise<{ toolchain: Toolchain; compilerVersion: string; live: boolean }> {
     const workers = await this.workers();
-    if (!workers.length) throw new ApiError(503, 'no_workers', 'no build worker is running; try again', undefined, { 'Retry-After': '5' });
-    for (const w of workers) {
+    const live = workers.length > 0;
+    for (const w of live ? workers : this.capabilities.known) {
       const t = w.toolchains.find((c) => c.compiler === compiler && c.output === output && (target === undefined || c.target === target));
-      if (t) return { toolchain: t, compilerVersion: w.compilerVersion };
+      if (t) return { toolchain: t, compilerVersion: w.compilerVersion, live };
     }
+    if (!live) throw noWorkers();
     throw new ApiError(400, 'unsupported_target', `no worker builds ${output} for ${target ?? 'any target'} with ${compiler}`, { available: await this.targets() });
   }
 
@@ -136,7 +147,7 @@ export class Service {
   async submitBuild(req: BuildRequest): Promise<{ status: 200 | 202; body: object }> {
     const { files, entry } = this.program(req);
     const compiler = req.compiler ?? (req.output === 'shared' ? 'tcc' : 'gcc');
-    const { toolchain, compilerVersion } = await this.toolchain(req.target, compiler, req.output);
+    const { toolchain, compilerVersion, live } = await this.toolchain(req.target, compiler, req.output);
     const spec: BuildSpec = { files, entry, target: toolchain.target, output: req.output, compiler, opt: req.opt, static: req.static };
     const key = contentKey(spec, { compiler: compilerVersion, runtime: toolchain.runtimeVersion });
     const manifest = await readManifest(this.store, key);
@@ -145,6 +156,7 @@ export class Service {
       await count(this.redis, this.config.prefix, 'hits');
       return { status: 200, body: { id: key, key, status: 'completed', manifest, links: links(key) } };
     }
+    if (!live) throw noWorkers();
     this.metrics.cache.inc({ kind: 'build', result: 'miss' });
     await count(this.redis, this.config.prefix, 'misses');
     const job = await this.enqueueBuild(key, spec);
@@ -227,18 +239,28 @@ export class Service {
       const spec: BuildSpec = { files, entry, target: toolchain.target, output: 'shared', compiler: 'tcc', opt: 0, static: false };
       data = { key: contentKey(spec, { compiler: compilerVersion, runtime: toolchain.runtimeVersion }), spec, stdin: req.stdin, args: req.args, timeoutMs };
     }
+    // by key too: a run needs a worker, or it would wait out its time
+    if (!(await this.workers()).length) throw noWorkers();
     const started = performance.now();
     const job = await this.runs.add('run', data, { attempts: 2, removeOnComplete: { age: 60 }, removeOnFail: { age: 600 } });
     let outcome: RunOutcome;
+    let lost!: () => void;
+    const gone = new Promise<never>((_, reject) => {
+      lost = () => reject(new ApiError(503, 'queue_unavailable', 'the connection to the job queue (Redis) was lost; try again', undefined, { 'Retry-After': '2' }));
+    });
+    this.waiting.add(lost);
     try {
-      outcome = await job.waitUntilFinished(this.runEvents, timeoutMs + RUN_GRACE_MS);
+      outcome = await Promise.race([job.waitUntilFinished(this.runEvents, timeoutMs + RUN_GRACE_MS), gone]);
     } catch (e) {
+      if (e instanceof ApiError) throw e;
       const message = (e as Error).message;
       if (/timed out/i.test(message)) throw new ApiError(504, 'run_timeout', 'no worker finished the run in time');
       const f = decodeFailure(message);
       if (f.code === 'compile_error') throw compileError(f.diagnostics ?? []);
       if (f.code === 'not_found') throw new ApiError(404, 'not_found', f.message);
       throw new ApiError(500, 'run_failed', f.message);
+    } finally {
+      this.waiting.delete(lost);
     }
     this.metrics.cache.inc({ kind: 'run', result: outcome.cache });
     return { ...outcome, timings: { ...outcome.timings, requestMs: Math.round((performance.now() - started) * 10) / 10 } };
@@ -274,6 +296,8 @@ export class Service {
     return c.hits + c.misses ? c.hits / (c.hits + c.misses) : null;
   }
 }
+
+const noWorkers = () => new ApiError(503, 'no_workers', 'no build worker is running; try again', undefined, { 'Retry-After': '5' });
 
 function compileError(diagnostics: Diagnostic[]): ApiError {
   const first = diagnostics[0];

@@ -1,6 +1,7 @@
 // Real components for the service's tests: a private redis-server per test file (so tests can
 // restart it), the API on a loopback port, and workers in-process or as separate processes.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -56,7 +57,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve(); // stopped already (a SIGKILL leaves exitCode null)
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
     });
@@ -88,6 +89,8 @@ export interface Api {
 export async function startApi(config: ServiceConfig): Promise<Api> {
   const redis = connect(config.redisUrl, true);
   redis.on('error', () => undefined);
+  // the connection fails fast (503) until it is up
+  if (redis.status !== 'ready') await once(redis, 'ready');
   const app = createApp({ config, redis, store: createStore(config.store), logger: createLogger('api', config.logLevel) });
   const server = await new Promise<Server>((resolve) => {
     const s = app.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -121,11 +124,21 @@ export function configEnv(config: ServiceConfig): Record<string, string> {
     OMNI_WORKER_DIR: config.worker.dir,
     WORKER_CONCURRENCY: String(config.worker.concurrency),
     WORKER_LOCK_MS: String(config.worker.lockMs),
+    OMNI_TARGETS: config.targets.join(','),
+    OMNI_RUN_OUTPUT_BYTES: String(config.limits.runOutputBytes),
+    OMNI_RUN_MEMORY_MB: String(config.limits.runMemoryMb),
+    OMNI_RUN_PROCESSES: String(config.limits.runProcesses),
     LOG_LEVEL: config.logLevel,
   };
   const s = config.store;
   if (s.s3Endpoint) {
-    Object.assign(env, { S3_ENDPOINT: s.s3Endpoint, S3_BUCKET: s.s3Bucket, S3_REGION: s.s3Region, S3_FORCE_PATH_STYLE: String(s.s3ForcePathStyle) });
+    Object.assign(env, {
+      S3_ENDPOINT: s.s3Endpoint,
+      S3_BUCKET: s.s3Bucket,
+      S3_REGION: s.s3Region,
+      S3_FORCE_PATH_STYLE: String(s.s3ForcePathStyle),
+      S3_CREATE_BUCKET: String(s.s3CreateBucket),
+    });
     if (s.s3AccessKeyId) env.S3_ACCESS_KEY_ID = s.s3AccessKeyId;
     if (s.s3SecretAccessKey) env.S3_SECRET_ACCESS_KEY = s.s3SecretAccessKey;
   }

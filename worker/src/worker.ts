@@ -25,7 +25,7 @@ import {
   withdraw,
 } from './queue.js';
 import { runSandboxed } from './sandbox.js';
-import type { BuildSpec, Manifest } from './spec.js';
+import { type BuildSpec, type Manifest, storeKeys } from './spec.js';
 import type { ObjectStore } from './store/index.js';
 import { type Toolchain, compilerVersion, detectToolchains } from './toolchains.js';
 
@@ -137,7 +137,8 @@ export class BuildWorker {
 
   /** The run's object on local disk: kept from earlier, fetched and verified, or built now. */
   private async object(job: Job<RunJob>): Promise<{ file: string; cache: 'hit' | 'miss'; fetchMs: number; buildMs: number }> {
-    const { key, spec } = job.data;
+    const { key } = job.data;
+    let spec = job.data.spec;
     const local = this.objectPath(key);
     if (fs.existsSync(local)) return { file: local, cache: 'hit', fetchMs: 0, buildMs: 0 };
     const started = performance.now();
@@ -148,6 +149,9 @@ export class BuildWorker {
     }
     if (fetched && 'corrupt' in fetched) {
       this.deps.logger.warn({ key }, 'corrupt artifact discarded; rebuilding');
+      // a run by key rebuilds from the spec stored with the artifact, as the API does
+      const stored = spec ? null : await this.deps.store.get(storeKeys(key).spec);
+      if (stored) spec = JSON.parse(stored.toString('utf8')) as BuildSpec;
       await discardArtifact(this.deps.store, key);
     }
     if (!spec) {
