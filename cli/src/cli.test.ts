@@ -61,3 +61,14 @@ describe('omnilisp --help', () => {
     expect(r.stdout).toMatch(/^Usage: omnilisp/);
   });
 });
+
+describe('long programs', () => {
+  it('a program of 3000 top-level forms compiles natively (on a big-stack thread) and runs', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `(define x${i} ${i}) (print x${i})`);
+    const file = program(lines.join('\n'));
+    const r = omnilisp(['run', '--no-cache', file]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(Array.from({ length: 3000 }, (_, i) => `${i}\n`).join(''));
+  });
+});

@@ -4,6 +4,7 @@ import type { Node } from '../ast.js';
 import { Interpreter } from '../interp/interpreter.js';
 import { MemoryHost } from '../interp/memory-host.js';
 import { frontEnd } from '../pipeline.js';
+import { type Compiled, onBigStack } from './big-stack.js';
 import { type EmitOptions, emitProgram } from './emit-c.js';
 import type { Program } from './ir.js';
 import { lowerProgram } from './lower.js';
@@ -26,8 +27,21 @@ export function compileToC(source: string, file: string, opts: Partial<EmitOptio
   return compileProgram(source, file, opts).c;
 }
 
-/** Source to one C translation unit, with the library files it imported (its other inputs). */
-export function compileProgram(source: string, file: string, opts: Partial<EmitOptions> = {}): { c: string; imports: string[] } {
+/**
+ * Source to one C translation unit, with the library files it imported (its other inputs). A
+ * program too long for this thread's stack is compiled on a big-stack thread (big-stack.ts).
+ */
+export function compileProgram(source: string, file: string, opts: Partial<EmitOptions> = {}): Compiled {
+  try {
+    return compileDirect(source, file, opts);
+  } catch (e) {
+    if (e instanceof RangeError) return onBigStack(source, file, opts);
+    throw e;
+  }
+}
+
+/** compileProgram on this thread's stack. */
+export function compileDirect(source: string, file: string, opts: Partial<EmitOptions> = {}): Compiled {
   const { ir, imports } = compileWithImports(source, file);
   return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
 }
