@@ -689,8 +689,16 @@ describe('the API with keys', () => {
     expect((await finished(env.api, b.body.key, user)).body.status).toBe('completed');
   });
 
-  // worker.ts answers runs from its local object copy before looking at the store, so a cleared key still runs (200, cache: hit)
-  it.todo('POST /v1/run {key} after DELETE /v1/cache answers 404');
+  it('POST /v1/run {key} after DELETE /v1/cache answers 404, though the worker kept a local copy', async () => {
+    const source = `(print "gone")${fresh()}`;
+    const first = await env.api.post('/v1/run').set(user).send({ source });
+    expect(first.body.stdout).toBe('gone\n');
+    expect((await env.api.post('/v1/run').set(user).send({ key: first.body.key })).body).toMatchObject({ stdout: 'gone\n', cache: 'hit' });
+    expect((await env.api.delete('/v1/cache').set(admin)).status).toBe(200);
+    expectError(await env.api.post('/v1/run').set(user).send({ key: first.body.key }), 404, 'not_found');
+    // by source it still runs: the program is compiled (or its local copy used) again
+    expect((await env.api.post('/v1/run').set(user).send({ source })).body.stdout).toBe('gone\n');
+  });
 });
 
 // ==================================================================== rate limits

@@ -83,13 +83,15 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
     const key = keyParam(req);
     const manifest = await svc.manifest(key);
     const etag = `"${manifest.artifact.sha256}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=31536000, immutable' });
-    if (req.get('if-none-match') === etag) return void res.status(304).end();
+    const immutable = { ETag: etag, 'Cache-Control': 'public, max-age=31536000, immutable' };
+    if (req.get('if-none-match') === etag) return void res.status(304).set(immutable).end();
     const url = await svc.presigned(manifest);
-    if (url) return void res.redirect(302, url);
-    res.set({ 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${manifest.artifact.name}"`, 'X-Content-SHA256': manifest.artifact.sha256 });
-    if (req.method === 'HEAD') return void res.set('Content-Length', String(manifest.artifact.bytes)).end();
-    res.send((await svc.artifact(key)).body);
+    if (url) return void res.set(immutable).redirect(302, url);
+    // the bytes are checked before any header is set: an error answer must not look like the artifact
+    const body = req.method === 'HEAD' ? null : (await svc.artifact(key)).body;
+    res.set({ ...immutable, 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${manifest.artifact.name}"`, 'X-Content-SHA256': manifest.artifact.sha256 });
+    if (!body) return void res.set('Content-Length', String(manifest.artifact.bytes)).end();
+    res.send(body);
   });
   v1.post('/run', async (req, res) => void res.json(await svc.run(RunRequest.parse(req.body ?? {}))));
   v1.get('/targets', async (_req, res) => void res.json({ targets: await svc.targets() }));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The API process: `node api/dist/main.js` (configuration from the environment).
-import { ConfigError, connect, createLogger, createStore, loadConfig } from '@omnilisp/worker';
+import { ConfigError, connect, createLogger, createStore, loadConfig, stopOnSignals } from '@omnilisp/worker';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
@@ -17,12 +17,7 @@ async function main(): Promise<void> {
     const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ store: `${store.kind}:${store.location}`, redis: config.redisUrl }, `OmniLisp service listening on http://${shown}:${config.port}`);
   });
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    server.close(() => void close().finally(() => process.exit(0)));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(logger, () => new Promise<void>((resolve) => server.close(() => void close().finally(resolve))), 10_000);
 }
 
 main().catch((e) => {

@@ -28,6 +28,7 @@ import {
   liveWorkers,
   readManifest,
   resetCounters,
+  round,
   storeKeys,
 } from '@omnilisp/worker';
 import { ApiError } from './errors.js';
@@ -181,18 +182,18 @@ export class Service {
     return s === 'active' || s === 'completed' || s === 'failed' ? s : 'queued';
   }
 
+  /** A build's state; the job is read after its state, so a job that just finished is not misreported. */
   async buildStatus(key: string): Promise<object> {
-    const job = await this.builds.getJob(key);
+    const state = await this.builds.getJobState(key);
+    const job = state === 'unknown' || state === 'completed' ? undefined : await this.builds.getJob(key);
     if (job) {
-      const status = await this.state(job);
+      const status: BuildStatus = state === 'active' || state === 'failed' ? state : 'queued';
       const base = { id: key, key, status, progress: job.progress, attempts: job.attemptsMade, links: links(key) };
-      if (status === 'completed') return { ...base, manifest: job.returnvalue };
-      if (status === 'failed') {
-        const f = decodeFailure(job.failedReason);
-        return { ...base, error: { code: f.code, message: f.message }, diagnostics: f.diagnostics ?? [] };
-      }
-      return base;
+      if (status !== 'failed') return base;
+      const f = decodeFailure(job.failedReason);
+      return { ...base, error: { code: f.code, message: f.message }, diagnostics: f.diagnostics ?? [] };
     }
+    // completed builds leave the queue at once: their manifest says they are done
     const manifest = await readManifest(this.store, key);
     if (!manifest) throw new ApiError(404, 'not_found', `no build ${key}`);
     return { id: key, key, status: 'completed', progress: 100, manifest, links: links(key) };
@@ -263,7 +264,7 @@ export class Service {
       this.waiting.delete(lost);
     }
     this.metrics.cache.inc({ kind: 'run', result: outcome.cache });
-    return { ...outcome, timings: { ...outcome.timings, requestMs: Math.round((performance.now() - started) * 10) / 10 } };
+    return { ...outcome, timings: { ...outcome.timings, requestMs: round(performance.now() - started) } };
   }
 
   // ---------------------------------------------------------------- cache

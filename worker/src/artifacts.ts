@@ -1,7 +1,7 @@
 // Artifacts in the object store: `artifacts/<key>/<name>` and its manifest, written last. A key
 // whose manifest is missing does not exist (so a half-finished upload is never visible), and an
 // artifact whose bytes do not hash to its manifest's SHA-256 is corrupt: it is deleted, never served.
-import { type BuildSpec, type Manifest, sha256, storeKeys } from './spec.js';
+import { type BuildSpec, type Manifest, round, sha256, storeKeys } from './spec.js';
 import type { ObjectStore } from './store/index.js';
 
 export async function readManifest(store: ObjectStore, key: string): Promise<Manifest | null> {
@@ -25,12 +25,19 @@ export async function fetchArtifact(store: ObjectStore, key: string): Promise<Fe
   return { manifest, body };
 }
 
-/** Stores an artifact under its key unless the key already exists (artifacts are write-once). */
+/**
+ * Stores an artifact under its key unless the key already exists (artifacts are write-once). The
+ * manifest's uploadMs (and totalMs) count the spec and artifact writes; the manifest goes last.
+ */
 export async function publishArtifact(store: ObjectStore, manifest: Manifest, body: Buffer, spec: BuildSpec): Promise<void> {
   const keys = storeKeys(manifest.key, manifest.artifact.name);
+  const started = performance.now();
   if (await store.head(keys.manifest)) return;
   await store.put(keys.spec, Buffer.from(JSON.stringify(spec)), 'application/json');
   await store.put(keys.artifact, body, 'application/octet-stream');
+  const t = manifest.timings;
+  t.uploadMs = round(performance.now() - started);
+  t.totalMs = round(t.compileMs + t.ccMs + t.uploadMs);
   await store.put(keys.manifest, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CompileError, compileProgram } from '@omnilisp/compiler';
 import { RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
-import { type BuildSpec, type Diagnostic, type Manifest, normalizeSpec, sha256 } from './spec.js';
+import { type BuildSpec, type Diagnostic, type Manifest, normalizeSpec, round, sha256 } from './spec.js';
 import type { Toolchain } from './toolchains.js';
 
 /** The program does not compile; diagnostics say where and why. */
@@ -78,20 +78,21 @@ export async function buildArtifact(
   onStage: (stage: Stage) => void | Promise<void> = () => undefined,
 ): Promise<Built> {
   const spec = normalizeSpec(rawSpec);
-  const started = performance.now();
   fs.mkdirSync(workRoot, { recursive: true });
   const dir = fs.mkdtempSync(path.join(workRoot, 'build-'));
   try {
     await onStage('compiling');
+    const started = performance.now();
     writeFiles(dir, spec.files);
     const c = toC(spec, dir);
-    const compiled = performance.now();
+    const compileMs = round(performance.now() - started);
     await onStage('linking');
+    const linking = performance.now();
     const name = spec.output === 'shared' ? 'program.o' : 'program';
     const out = path.join(dir, name);
     await compileC(c, spec, dir, out);
     const body = fs.readFileSync(out);
-    const linked = performance.now();
+    const ccMs = round(performance.now() - linking);
     const manifest: Manifest = {
       key,
       target: spec.target,
@@ -106,7 +107,7 @@ export async function buildArtifact(
       artifact: { name, bytes: body.length, sha256: sha256(body), cBytes: Buffer.byteLength(c) },
       versions: { compiler: compilerVersion, runtime: toolchain.runtimeVersion, cc: toolchain.ccVersion },
       diagnostics: [],
-      timings: { compileMs: round(compiled - started), ccMs: round(linked - compiled), uploadMs: 0, totalMs: round(linked - started) },
+      timings: { compileMs, ccMs, uploadMs: 0, totalMs: round(compileMs + ccMs) },
       createdAt: new Date().toISOString(),
     };
     return { manifest, body };
@@ -114,5 +115,3 @@ export async function buildArtifact(
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-export const round = (ms: number): number => Math.round(ms * 10) / 10;

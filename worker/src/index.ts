@@ -5,6 +5,7 @@ export * from './spec.js';
 export * from './queue.js';
 export * from './artifacts.js';
 export * from './logger.js';
+export * from './shutdown.js';
 export * from './store/index.js';
 export { BuildWorker } from './worker.js';
 export type { Toolchain } from './toolchains.js';

@@ -2,6 +2,7 @@
 // The worker process: `node worker/dist/main.js` (configuration from the environment).
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { stopOnSignals } from './shutdown.js';
 import { createStore } from './store/index.js';
 import { BuildWorker } from './worker.js';
 
@@ -10,13 +11,8 @@ async function main(): Promise<void> {
   const logger = createLogger('omni-worker', config.logLevel);
   const worker = new BuildWorker({ config, store: createStore(config.store), logger });
   await worker.start();
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'stopping: finishing the jobs in hand');
-    await worker.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // jobs in hand finish first (a run may take OMNI_RUN_MAX_TIMEOUT_MS)
+  stopOnSignals(logger, () => worker.stop(), config.limits.runMaxTimeoutMs + 30_000);
 }
 
 main().catch((e) => {

@@ -107,8 +107,11 @@ export type Counter = 'hits' | 'misses' | 'builds_completed' | 'builds_failed' |
 
 const statsKey = (prefix: string) => `${prefix}:stats`;
 
-export async function count(redis: Redis, prefix: string, counter: Counter, by = 1): Promise<void> {
-  await redis.hincrby(statsKey(prefix), counter, by);
+/** Adds one to each counter, in one round trip. */
+export async function count(redis: Redis, prefix: string, ...names: Counter[]): Promise<void> {
+  const batch = redis.multi();
+  for (const c of names) batch.hincrby(statsKey(prefix), c, 1);
+  await batch.exec();
 }
 
 export async function counters(redis: Redis, prefix: string): Promise<Record<Counter, number>> {

@@ -31,6 +31,9 @@ export interface ToolVersions {
   runtime: string;
 }
 
+/** Milliseconds to one decimal, as timings are reported. */
+export const round = (ms: number): number => Math.round(ms * 10) / 10;
+
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }

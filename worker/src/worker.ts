@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RUNTIME_INCLUDE, jitHost } from '@omnilisp/compiler/toolchain';
 import { discardArtifact, fetchArtifact, publishArtifact, readManifest } from './artifacts.js';
-import { type Built, CompileFailure, buildArtifact, round } from './build.js';
+import { type Built, CompileFailure, buildArtifact } from './build.js';
 import type { ServiceConfig } from './config.js';
 import {
   BUILD_QUEUE,
@@ -25,7 +25,7 @@ import {
   withdraw,
 } from './queue.js';
 import { runSandboxed } from './sandbox.js';
-import { type BuildSpec, type Manifest, storeKeys } from './spec.js';
+import { type BuildSpec, type Manifest, round, storeKeys } from './spec.js';
 import type { ObjectStore } from './store/index.js';
 import { type Toolchain, compilerVersion, detectToolchains } from './toolchains.js';
 
@@ -101,13 +101,8 @@ export class BuildWorker {
       await count(this.redis, config.prefix, 'builds_failed');
       throw new UnrecoverableError(encodeFailure({ code: 'compile_error', message: e.message, diagnostics: e.diagnostics }));
     }
-    const started = performance.now();
     await job.updateProgress({ stage: 'uploading' });
-    const t = built.manifest.timings;
-    t.uploadMs = round(performance.now() - started);
     await publishArtifact(store, built.manifest, built.body, spec);
-    t.uploadMs = round(performance.now() - started);
-    t.totalMs = round(t.compileMs + t.ccMs + t.uploadMs);
     await count(this.redis, config.prefix, 'builds_completed');
     return built;
   }
@@ -140,7 +135,8 @@ export class BuildWorker {
     const { key } = job.data;
     let spec = job.data.spec;
     const local = this.objectPath(key);
-    if (fs.existsSync(local)) return { file: local, cache: 'hit', fetchMs: 0, buildMs: 0 };
+    // the local copy is the compiled spec itself; a run by key also needs the key to still exist
+    if (fs.existsSync(local) && (spec || (await this.deps.store.head(storeKeys(key).manifest)))) return { file: local, cache: 'hit', fetchMs: 0, buildMs: 0 };
     const started = performance.now();
     const fetched = await fetchArtifact(this.deps.store, key);
     const fetchMs = round(performance.now() - started);
@@ -166,8 +162,7 @@ export class BuildWorker {
     const { config } = this.deps;
     const started = performance.now();
     const obj = await this.object(job);
-    await count(this.redis, config.prefix, obj.cache === 'hit' ? 'hits' : 'misses');
-    await count(this.redis, config.prefix, 'runs');
+    await count(this.redis, config.prefix, obj.cache === 'hit' ? 'hits' : 'misses', 'runs');
     const host = jitHost(job.data.spec?.target);
     const ranAt = performance.now();
     const r = await runSandboxed({
