@@ -87,6 +87,17 @@ function atomicPut(store: S3rverFilesystemStore): void {
 export const S3_TEST_BUCKET = 'omni-test';
 export const S3_TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/** The service configuration (environment) that points the store at a test server. */
+export function s3Env(server: { endpoint: string; bucket: string }): Record<string, string> {
+  return {
+    S3_ENDPOINT: server.endpoint,
+    S3_BUCKET: server.bucket,
+    S3_FORCE_PATH_STYLE: 'true',
+    S3_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+  };
+}
+
 export interface S3TestServer {
   /** e.g. http://127.0.0.1:40123 (use forcePathStyle). */
   endpoint: string;

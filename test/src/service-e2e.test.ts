@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildWorker, type Manifest, type ObjectStore, type ServiceConfig, connect, createStore, liveWorkers, storeKeys } from '@omnilisp/worker';
 import { listCases } from './conformance.js';
 import { type Api, type RedisServer, eventually, spawnWorker, startApi, startRedis, startWorker, testConfig } from './service-harness.js';
-import { type S3TestServer, startS3Server } from './s3-server.js';
+import { type S3TestServer, s3Env, startS3Server } from './s3-server.js';
 
 const execFileP = promisify(execFile);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -90,11 +90,7 @@ const stats = async () => (await call('GET', '/v1/cache/stats')).body;
 beforeAll(async () => {
   [redis, s3] = await Promise.all([startRedis(), startS3Server()]);
   config = testConfig(redis.url, {
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: s3.bucket,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    ...s3Env(s3),
     OMNI_RATE_LIMIT: '1000000',
   });
   client = connect(config.redisUrl, false);

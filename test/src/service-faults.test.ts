@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildWorker, type Manifest, type ObjectStore, type ServiceConfig, StoreUnavailableError, createStore, storeKeys } from '@omnilisp/worker';
 import { type Api, type RedisServer, eventually, spawnWorker, startApi, startRedis, startWorker, testConfig } from './service-harness.js';
-import { type S3TestServer, startS3Server } from './s3-server.js';
+import { type S3TestServer, s3Env, startS3Server } from './s3-server.js';
 
 const execFileP = promisify(execFile);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -51,11 +51,7 @@ class Service {
   constructor(env: Record<string, string> = {}) {
     this.config = testConfig(redis.url, {
       OMNI_QUEUE_PREFIX: `f${randomUUID().slice(0, 8)}`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: s3.bucket,
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      ...s3Env(s3),
       OMNI_RATE_LIMIT: '1000000',
       ...env,
     });
