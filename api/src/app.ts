@@ -49,7 +49,8 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(metrics.middleware());
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+  // access logs are info lines: above that level the middleware would only cost time
+  if (logger.isLevelEnabled('info')) app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {

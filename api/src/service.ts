@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { CompileError, readProgram } from '@omnilisp/compiler';
 import {
   BUILD_QUEUE,
+  BatchedCounters,
   type BuildJob,
   type BuildSpec,
   type Compiler,
@@ -20,7 +21,6 @@ import {
   type Toolchain,
   type WorkerCapabilities,
   contentKey,
-  count,
   counters,
   decodeFailure,
   discardArtifact,
@@ -53,6 +53,7 @@ export class Service {
   readonly runs: Queue<RunJob, RunOutcome>;
   private readonly runEvents: QueueEvents;
   private readonly buildEvents: QueueEvents;
+  private readonly counts: BatchedCounters;
   /** Runs waiting for their outcome: losing Redis may lose their jobs (a restarted Redis keeps nothing), so they answer 503 at once. */
   private readonly waiting = new Set<() => void>();
   /** The live workers, and the last non-empty list seen (keys can be computed from it while none runs). */
@@ -65,6 +66,7 @@ export class Service {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
   ) {
+    this.counts = new BatchedCounters(redis, config.prefix);
     const opts = { connection: redis, prefix: config.prefix };
     this.builds = new Queue(BUILD_QUEUE, opts);
     this.runs = new Queue(RUN_QUEUE, opts);
@@ -80,6 +82,7 @@ export class Service {
   }
 
   async close(): Promise<void> {
+    await this.counts.flush();
     await Promise.all([this.builds.close(), this.runs.close(), this.runEvents.close(), this.buildEvents.close()]);
   }
 
@@ -154,12 +157,12 @@ export class Service {
     const manifest = await readManifest(this.store, key);
     if (manifest) {
       this.metrics.cache.inc({ kind: 'build', result: 'hit' });
-      await count(this.redis, this.config.prefix, 'hits');
+      this.counts.add('hits');
       return { status: 200, body: { id: key, key, status: 'completed', manifest, links: links(key) } };
     }
     if (!live) throw noWorkers();
     this.metrics.cache.inc({ kind: 'build', result: 'miss' });
-    await count(this.redis, this.config.prefix, 'misses');
+    this.counts.add('misses');
     const job = await this.enqueueBuild(key, spec);
     return { status: 202, body: { id: key, key, status: await this.state(job), links: links(key) } };
   }
@@ -270,6 +273,7 @@ export class Service {
   // ---------------------------------------------------------------- cache
 
   async stats(): Promise<object> {
+    await this.counts.flush();
     const objects = await this.store.list('artifacts/');
     const c = await counters(this.redis, this.config.prefix);
     const lookups = c.hits + c.misses;
@@ -283,6 +287,7 @@ export class Service {
   }
 
   async clearCache(): Promise<{ deleted: number }> {
+    await this.counts.flush();
     const deleted = await this.store.deletePrefix('artifacts/');
     await resetCounters(this.redis, this.config.prefix);
     return { deleted };
@@ -293,6 +298,7 @@ export class Service {
   }
 
   async cacheRatio(): Promise<number | null> {
+    await this.counts.flush();
     const c = await counters(this.redis, this.config.prefix);
     return c.hits + c.misses ? c.hits / (c.hits + c.misses) : null;
   }

@@ -114,6 +114,38 @@ export async function count(redis: Redis, prefix: string, ...names: Counter[]): 
   await batch.exec();
 }
 
+/**
+ * Counts kept in memory and added to Redis in one round trip at most every intervalMs: for the
+ * API's hot path, where a round trip per request would cost more than the request's own work.
+ * Counts still pending when Redis is unreachable are lost.
+ */
+export class BatchedCounters {
+  private readonly pending = new Map<Counter, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly intervalMs = 500,
+  ) {}
+
+  add(c: Counter): void {
+    this.pending.set(c, (this.pending.get(c) ?? 0) + 1);
+    this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
+  }
+
+  /** Sends what is pending now (before reading or resetting the counters). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.size) return;
+    const batch = this.redis.multi();
+    for (const [c, n] of this.pending) batch.hincrby(statsKey(this.prefix), c, n);
+    this.pending.clear();
+    await batch.exec().catch(() => undefined);
+  }
+}
+
 export async function counters(redis: Redis, prefix: string): Promise<Record<Counter, number>> {
   const raw = await redis.hgetall(statsKey(prefix));
   const n = (c: Counter) => Number(raw[c] ?? 0);
