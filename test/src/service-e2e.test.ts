@@ -128,6 +128,23 @@ describe('the service over HTTP, with S3', () => {
     console.log(`gcc -O2 build through the service: ${latency.toFixed(0)} ms request to completed; manifest timings ${JSON.stringify(manifest.timings)}`);
   });
 
+  it('redirects downloads to a presigned S3 URL when OMNI_PRESIGN_DOWNLOADS is set', async () => {
+    const { manifest } = await build({ source: `(print "presigned")${fresh()}` });
+    const presigning = await startApi({ ...config, presignDownloads: true });
+    try {
+      const res = await fetch(`${presigning.url}/v1/artifacts/${manifest.key}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('etag')).toBe(`"${manifest.artifact.sha256}"`);
+      const location = res.headers.get('location')!;
+      expect(location.startsWith(s3.endpoint)).toBe(true);
+      const bytes = Buffer.from(await (await fetch(location)).arrayBuffer());
+      expect(sha256(bytes)).toBe(manifest.artifact.sha256);
+      expect(await runExecutable(bytes)).toBe('presigned\n');
+    } finally {
+      await presigning.close();
+    }
+  });
+
   it('runs conformance cases identically as gcc executables and as tcc runs (POST /v1/run)', async () => {
     const cases = listCases().filter((c) => CASES.includes(c.name));
     expect(cases.map((c) => c.name)).toEqual(CASES);
