@@ -89,7 +89,7 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
     const url = await svc.presigned(manifest);
     if (url) return void res.set(immutable).redirect(302, url);
     // the bytes are checked before any header is set: an error answer must not look like the artifact
-    const body = req.method === 'HEAD' ? null : (await svc.artifact(key)).body;
+    const body = req.method === 'HEAD' ? null : await svc.artifact(manifest);
     res.set({ ...immutable, 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${manifest.artifact.name}"`, 'X-Content-SHA256': manifest.artifact.sha256 });
     if (!body) return void res.set('Content-Length', String(manifest.artifact.bytes)).end();
     res.send(body);

@@ -24,12 +24,13 @@ import {
   counters,
   decodeFailure,
   discardArtifact,
-  fetchArtifact,
+  formatDiagnostic,
   liveWorkers,
   readManifest,
   resetCounters,
   round,
   storeKeys,
+  verifiedBody,
 } from '@omnilisp/worker';
 import { ApiError } from './errors.js';
 import type { Metrics } from './metrics.js';
@@ -216,16 +217,15 @@ export class Service {
     return this.store.presignGet(storeKeys(manifest.key, manifest.artifact.name).artifact, 300);
   }
 
-  /** The verified bytes; a corrupt artifact is deleted, rebuilt from its stored spec, and answered 503. */
-  async artifact(key: string): Promise<{ manifest: Manifest; body: Buffer }> {
-    const fetched = await fetchArtifact(this.store, key);
-    if (!fetched) throw new ApiError(404, 'not_found', `no artifact ${key}`);
-    if ('body' in fetched) return fetched;
-    const spec = await this.store.get(storeKeys(key).spec);
-    await discardArtifact(this.store, key);
+  /** The verified bytes of an artifact; a corrupt one is deleted, rebuilt from its stored spec, and answered 503. */
+  async artifact(manifest: Manifest): Promise<Buffer> {
+    const body = await verifiedBody(this.store, manifest);
+    if (body) return body;
+    const key = manifest.key;
+    const spec = await discardArtifact(this.store, key);
     this.logger.warn({ key }, 'corrupt artifact discarded');
     if (!spec) throw new ApiError(404, 'not_found', `artifact ${key} was corrupt and has been deleted`);
-    await this.enqueueBuild(key, JSON.parse(spec.toString('utf8')) as BuildSpec);
+    await this.enqueueBuild(key, spec);
     throw new ApiError(503, 'artifact_rebuilding', `artifact ${key} failed its SHA-256 check; it is being rebuilt`, { build: links(key).self }, { 'Retry-After': '1' });
   }
 
@@ -273,15 +273,13 @@ export class Service {
   // ---------------------------------------------------------------- cache
 
   async stats(): Promise<object> {
-    await this.counts.flush();
     const objects = await this.store.list('artifacts/');
-    const c = await counters(this.redis, this.config.prefix);
-    const lookups = c.hits + c.misses;
+    const c = await this.counters();
     return {
       artifacts: { count: objects.filter((o) => o.key.endsWith('/manifest.json')).length, bytes: objects.reduce((n, o) => n + o.size, 0) },
       ...c,
-      hitRatio: lookups ? c.hits / lookups : null,
-      queues: { builds: await this.builds.getJobCounts(), runs: await this.runs.getJobCounts() },
+      hitRatio: hitRatio(c),
+      queues: await this.queueDepth(),
       store: { kind: this.store.kind, location: this.store.location },
     };
   }
@@ -298,16 +296,22 @@ export class Service {
   }
 
   async cacheRatio(): Promise<number | null> {
+    return hitRatio(await this.counters());
+  }
+
+  /** The shared counters, this process's pending counts included. */
+  private async counters(): Promise<Awaited<ReturnType<typeof counters>>> {
     await this.counts.flush();
-    const c = await counters(this.redis, this.config.prefix);
-    return c.hits + c.misses ? c.hits / (c.hits + c.misses) : null;
+    return counters(this.redis, this.config.prefix);
   }
 }
+
+const hitRatio = (c: { hits: number; misses: number }) => (c.hits + c.misses ? c.hits / (c.hits + c.misses) : null);
 
 const noWorkers = () => new ApiError(503, 'no_workers', 'no build worker is running; try again', undefined, { 'Retry-After': '5' });
 
 function compileError(diagnostics: Diagnostic[]): ApiError {
   const first = diagnostics[0];
-  const where = first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : 'the program does not compile';
+  const where = first ? formatDiagnostic(first) : 'the program does not compile';
   return new ApiError(422, 'compile_error', where, { diagnostics });
 }

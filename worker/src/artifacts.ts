@@ -20,9 +20,14 @@ export type Fetched = { manifest: Manifest; body: Buffer } | { corrupt: Manifest
 export async function fetchArtifact(store: ObjectStore, key: string): Promise<Fetched> {
   const manifest = await readManifest(store, key);
   if (!manifest) return null;
-  const body = await store.get(storeKeys(key, manifest.artifact.name).artifact);
-  if (!body || body.length !== manifest.artifact.bytes || sha256(body) !== manifest.artifact.sha256) return { corrupt: manifest };
-  return { manifest, body };
+  const body = await verifiedBody(store, manifest);
+  return body ? { manifest, body } : { corrupt: manifest };
+}
+
+/** The bytes of a manifest's artifact when they match its size and SHA-256; null when they do not. */
+export async function verifiedBody(store: ObjectStore, manifest: Manifest): Promise<Buffer | null> {
+  const body = await store.get(storeKeys(manifest.key, manifest.artifact.name).artifact);
+  return body && body.length === manifest.artifact.bytes && sha256(body) === manifest.artifact.sha256 ? body : null;
 }
 
 /**
@@ -41,8 +46,13 @@ export async function publishArtifact(store: ObjectStore, manifest: Manifest, bo
   await store.put(keys.manifest, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
 }
 
-/** Deletes a key's objects, manifest first, so the key disappears before its artifact does. */
-export async function discardArtifact(store: ObjectStore, key: string): Promise<void> {
+/**
+ * Deletes a key's objects, manifest first, so the key disappears before its artifact does; returns
+ * the spec stored with them (what rebuilds the key), if it was there.
+ */
+export async function discardArtifact(store: ObjectStore, key: string): Promise<BuildSpec | null> {
+  const spec = await store.get(storeKeys(key).spec);
   await store.delete(storeKeys(key).manifest);
   await store.deletePrefix(storeKeys(key).prefix);
+  return spec ? (JSON.parse(spec.toString('utf8')) as BuildSpec) : null;
 }

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CompileError, compileProgram } from '@omnilisp/compiler';
 import { RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
-import { type BuildSpec, type Diagnostic, type Manifest, normalizeSpec, round, sha256 } from './spec.js';
+import { type BuildSpec, type Diagnostic, type Manifest, formatDiagnostic, normalizeSpec, round, sha256 } from './spec.js';
 import type { Toolchain } from './toolchains.js';
 
 /** The program does not compile; diagnostics say where and why. */
 export class CompileFailure extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n'));
+    super(diagnostics.map(formatDiagnostic).join('\n'));
   }
 }
 

@@ -92,6 +92,9 @@ export interface Diagnostic {
   message: string;
 }
 
+/** `FILE:LINE:COL: message`, as compile errors are printed everywhere. */
+export const formatDiagnostic = (d: Diagnostic): string => `${d.file}:${d.line}:${d.column}: ${d.message}`;
+
 /** Everything known about a built artifact; stored as JSON next to it. */
 export interface Manifest {
   key: string;

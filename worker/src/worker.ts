@@ -146,9 +146,8 @@ export class BuildWorker {
     if (fetched && 'corrupt' in fetched) {
       this.deps.logger.warn({ key }, 'corrupt artifact discarded; rebuilding');
       // a run by key rebuilds from the spec stored with the artifact, as the API does
-      const stored = spec ? null : await this.deps.store.get(storeKeys(key).spec);
-      if (stored) spec = JSON.parse(stored.toString('utf8')) as BuildSpec;
-      await discardArtifact(this.deps.store, key);
+      const stored = await discardArtifact(this.deps.store, key);
+      spec ??= stored ?? undefined;
     }
     if (!spec) {
       const message = fetched && 'body' in fetched ? `${key} is not a tcc-built program` : `no program with key ${key}`;
