@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description of the HTTP API, served at /v1/openapi.json. Request bodies come
 // from the same zod schemas the routes validate with, so the document cannot drift from them.
 import { z } from 'zod';
+import { RUN_LIMITS } from '@omnilisp/worker';
 import { BuildRequest, RunRequest } from './schemas.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -76,7 +77,7 @@ const components = {
         stdout: { type: 'string' },
         stderr: { type: 'string' },
         exitCode: { type: 'integer' },
-        limit: { type: ['string', 'null'], enum: ['timeout', 'cpu', 'memory', 'output', null] },
+        limit: { type: ['string', 'null'], enum: [...RUN_LIMITS, null] },
         truncated: { type: 'boolean' },
         cache: { type: 'string', enum: ['hit', 'miss'] },
         key: { type: 'string' },

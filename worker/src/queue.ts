@@ -22,7 +22,9 @@ export interface RunJob {
   timeoutMs: number;
 }
 
-export type Limit = 'timeout' | 'cpu' | 'memory' | 'output' | null;
+/** The sandbox limits a run can reach (SandboxOutcome names them the same way). */
+export const RUN_LIMITS = ['timeout', 'cpu', 'memory', 'output', 'threads'] as const;
+export type Limit = (typeof RUN_LIMITS)[number] | null;
 
 export interface RunOutcome {
   stdout: string;

@@ -63,7 +63,7 @@ export interface SandboxRun {
   launcher?: string;
 }
 
-export type SandboxOutcome = 'exited' | 'signaled' | 'timeout' | 'cpu' | 'memory' | 'output' | 'setup-failed';
+export type SandboxOutcome = 'exited' | 'signaled' | 'timeout' | 'cpu' | 'memory' | 'output' | 'threads' | 'setup-failed';
 
 export interface SandboxResult {
   stdout: string;

@@ -15,6 +15,7 @@ import {
   type BuildJob,
   type BuildResult,
   type Limit,
+  RUN_LIMITS,
   RUN_QUEUE,
   type RunJob,
   type RunOutcome,
@@ -178,7 +179,7 @@ export class BuildWorker {
       },
     });
     if (r.outcome === 'setup-failed') throw new Error(`sandbox setup failed: ${r.message ?? r.stderr}`);
-    const limit: Limit = r.outcome === 'timeout' || r.outcome === 'cpu' || r.outcome === 'memory' || r.outcome === 'output' ? r.outcome : null;
+    const limit: Limit = (RUN_LIMITS as readonly string[]).includes(r.outcome) ? (r.outcome as Limit) : null;
     const now = performance.now();
     return {
       stdout: r.stdout,
