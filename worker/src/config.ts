@@ -44,7 +44,19 @@ const schema = z.object({
   OMNI_RUN_MAX_TIMEOUT_MS: int(30_000, 100),
   OMNI_RUN_OUTPUT_BYTES: int(1 << 20, 1024),
   OMNI_RUN_MEMORY_MB: int(512, 16),
-  OMNI_RUN_PROCESSES: int(64, 1),
+  OMNI_RUN_PROCESSES: int(256, 1),
+  OMNI_COMPILE_TIMEOUT_MS: int(10_000, 100),
+  OMNI_COMPILE_MEMORY_MB: int(1024, 64),
+  OMNI_COMPILE_STEPS: z.coerce.number().int().min(1).optional(),
+  OMNI_COMPILE_EXPANSION_NODES: z.coerce.number().int().min(1).optional(),
+  OMNI_COMPILE_EXPANSION_DEPTH: z.coerce.number().int().min(1).optional(),
+  OMNI_CC_TIMEOUT_MS: int(60_000, 100),
+  OMNI_CC_MEMORY_MB: int(2048, 64),
+  OMNI_FAILED_TTL_S: int(3600, 0),
+  OMNI_LOCAL_OBJECTS_MB: int(512, 1),
+  OMNI_TRUST_PROXY: z.string().default(''),
+  OMNI_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  OMNI_REQUEST_TIMEOUT_MS: int(30_000, 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,7 +73,36 @@ export interface ServiceConfig {
   presignDownloads: boolean;
   /** Target triples this worker builds for (empty: every one it has a runtime for). */
   targets: string[];
-  worker: { concurrency: number; lockMs: number; dir: string };
+  worker: {
+    concurrency: number;
+    lockMs: number;
+    dir: string;
+    /** Bytes of verified tcc objects kept on local disk for runs (least recently used go first). */
+    localObjectsBytes: number;
+  };
+  /** Bounds on compiling one job: the front end runs user macros, so it is treated as untrusted code. */
+  compile: {
+    /** Wall time of the front end (read, expand, lower, emit C) in its child process. */
+    timeoutMs: number;
+    /** Heap of a compile child process. */
+    memoryMb: number;
+    /** Compile-time interpreter and expander budgets; unset = the compiler's defaults. */
+    steps?: number;
+    expansionNodes?: number;
+    expansionDepth?: number;
+    /** Wall time and address space of each C compiler invocation (gcc, clang, tcc). */
+    ccTimeoutMs: number;
+    ccMemoryMb: number;
+    /** How long a build that failed (compile error or limit) is answered from the negative cache. */
+    failedTtlSeconds: number;
+  };
+  http: {
+    /** express `trust proxy` (empty: off, so X-Forwarded-For is ignored). */
+    trustProxy: string;
+    /** Node's server.headersTimeout and server.requestTimeout: slow clients are cut off. */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+  };
   auth: { userKeys: string[]; adminKeys: string[] };
   limits: {
     /** Requests per minute per API key (or per client address without auth). */
@@ -105,7 +146,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     },
     presignDownloads: e.OMNI_PRESIGN_DOWNLOADS,
     targets: e.OMNI_TARGETS,
-    worker: { concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, dir: e.OMNI_WORKER_DIR },
+    worker: { concurrency: e.WORKER_CONCURRENCY, lockMs: e.WORKER_LOCK_MS, dir: e.OMNI_WORKER_DIR, localObjectsBytes: e.OMNI_LOCAL_OBJECTS_MB << 20 },
+    compile: {
+      timeoutMs: e.OMNI_COMPILE_TIMEOUT_MS,
+      memoryMb: e.OMNI_COMPILE_MEMORY_MB,
+      steps: e.OMNI_COMPILE_STEPS,
+      expansionNodes: e.OMNI_COMPILE_EXPANSION_NODES,
+      expansionDepth: e.OMNI_COMPILE_EXPANSION_DEPTH,
+      ccTimeoutMs: e.OMNI_CC_TIMEOUT_MS,
+      ccMemoryMb: e.OMNI_CC_MEMORY_MB,
+      failedTtlSeconds: e.OMNI_FAILED_TTL_S,
+    },
+    http: { trustProxy: e.OMNI_TRUST_PROXY, headersTimeoutMs: e.OMNI_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.OMNI_REQUEST_TIMEOUT_MS },
     auth: { userKeys: e.OMNI_API_KEYS, adminKeys: e.OMNI_ADMIN_KEYS },
     limits: {
       ratePerMinute: e.OMNI_RATE_LIMIT,
