@@ -1,5 +1,6 @@
-// Every case of shared/conformance, the project's own cases (test/cases, test/violet) and the
-// examples, in every execution mode, one test per case.
+// Every case of the conformance corpus (test/conformance), the project's own cases (test/cases,
+// test/violet) and the examples, in every execution mode, one test per case. A missing folder of
+// cases fails the file with its name (listCases), never an empty, passing run.
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, MODES, PROJECT_CASES_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
 

@@ -1,5 +1,5 @@
-// The conformance runner: runs every case of shared/conformance (format in its README) in one
-// execution mode and compares stdout, exit status and the first line of stderr.
+// The conformance runner: runs every case of the conformance corpus, test/conformance (format in
+// its README), in one execution mode and compares stdout, exit status and the first line of stderr.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CONFORMANCE_DIR = process.env.OMNI_CONFORMANCE_DIR ?? path.resolve(REPO_ROOT, '../shared/conformance');
+/** The conformance corpus: the repository's own copy, kept and extended here (see its README). */
+export const CONFORMANCE_DIR = path.join(REPO_ROOT, 'test/conformance');
 export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 /** The project's own cases in the same format (memory, unwinding, and other native-specific checks). */
 export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
@@ -59,25 +60,40 @@ export interface Case {
   stdin: Buffer | null;
 }
 
-export function listCases(dir = CONFORMANCE_DIR): Case[] {
-  const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : null);
-  return fs
+/**
+ * The `.omni` files of a folder of cases, sorted. A missing folder, or one without a case, is an
+ * error that names it: tests that need the cases fail rather than pass on nothing.
+ */
+export function caseFiles(dir = CONFORMANCE_DIR): string[] {
+  const rel = path.relative(REPO_ROOT, dir) || '.';
+  if (!fs.existsSync(dir)) {
+    throw new Error(`the test cases are missing: ${dir} does not exist (${rel} is part of the repository: restore it with \`git checkout -- ${rel}\`)`);
+  }
+  const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.omni'))
-    .sort()
-    .map((f) => {
-      const name = f.slice(0, -'.omni'.length);
-      const status = read(`${name}.status`);
-      const err = read(`${name}.err`);
-      return {
-        name,
-        dir,
-        expectedStdout: read(`${name}.out`) ?? Buffer.alloc(0),
-        expectedStatus: status ? Number(status.toString().trim()) : 0,
-        expectedStderrLine: err ? err.toString().split('\n')[0] : null,
-        stdin: read(`${name}.in`),
-      };
-    });
+    .sort();
+  if (files.length === 0) throw new Error(`the test cases are missing: ${dir} has no .omni file`);
+  return files;
+}
+
+export function listCases(dir = CONFORMANCE_DIR): Case[] {
+  const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : null);
+  return caseFiles(dir).map((f) => {
+    const name = f.slice(0, -'.omni'.length);
+    const stdout = read(`${name}.out`);
+    if (stdout === null) throw new Error(`case ${path.join(dir, f)} has no expected output: ${name}.out is missing`);
+    const status = read(`${name}.status`);
+    const err = read(`${name}.err`);
+    return {
+      name,
+      dir,
+      expectedStdout: stdout,
+      expectedStatus: status ? Number(status.toString().trim()) : 0,
+      expectedStderrLine: err ? err.toString().split('\n')[0] : null,
+      stdin: read(`${name}.in`),
+    };
+  });
 }
 
 export interface CaseResult {

@@ -5,14 +5,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CONFORMANCE_DIR, caseFiles } from '../../../test/src/conformance.js';
 import { CompileError } from '../errors.js';
 import { interpretSource } from '../interp/memory-host.js';
 import { compileToC } from './compile.js';
 import { RUNTIME_DIR, buildExecutable } from './toolchain.js';
 
 const INCLUDE = path.join(RUNTIME_DIR, 'include');
-const CONFORMANCE = '/work/shared/conformance';
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'omni-emit-test-'));
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
@@ -421,13 +421,23 @@ describe('emit-c: #line directives', () => {
 // ------------------------------------------------------------------ C compilers
 
 describe('emit-c: the output compiles with gcc, clang and tcc', () => {
-  const cases = fs.existsSync(CONFORMANCE) ? fs.readdirSync(CONFORMANCE).filter((f) => f.endsWith('.omni')).sort() : [];
+  // The repository's corpus (test/conformance); when it is missing, every test here fails and names it.
+  let cases: string[] = [];
+  let missing: unknown = null;
+  try {
+    cases = caseFiles();
+  } catch (e) {
+    missing = e;
+  }
+  beforeEach(() => {
+    if (missing) throw missing;
+  });
   const files: string[] = [];
   const internalErrors: string[] = [];
   for (const f of cases) {
     let c: string;
     try {
-      c = compileToC(fs.readFileSync(path.join(CONFORMANCE, f), 'utf8'), f);
+      c = compileToC(fs.readFileSync(path.join(CONFORMANCE_DIR, f), 'utf8'), f);
     } catch (e) {
       if (!(e instanceof CompileError)) internalErrors.push(`${f}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
       continue;

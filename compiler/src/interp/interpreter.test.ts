@@ -1,5 +1,5 @@
 // Behaviour of the reference interpreter on whole programs, for the parts of LANGUAGE.md §4,
-// §5, §7 and §10 that the conformance corpus (shared/conformance) does not pin down closely:
+// §5, §7 and §10 that the conformance corpus (test/conformance) does not pin down closely:
 // boundaries, edge cases and the scheduling of threads.
 import fs from 'node:fs';
 import os from 'node:os';
