@@ -6,13 +6,22 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
+# Node.js 20 to 24 (package.json "engines"; the docker images use 24, the current LTS).
 if ! command -v node >/dev/null 2>&1; then
-  log "Node.js 20 or newer is required (https://nodejs.org); install it and run again"
+  log "Node.js 20 to 24 is required (https://nodejs.org; 24 is the current LTS); install it and run again"
   exit 1
 fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  log "Node.js $(node --version) is too old: OmniLisp needs Node.js 20 to 24 (24 is the current LTS)"
+  exit 1
+elif [ "$node_major" -gt 24 ]; then
+  log "warning: Node.js $(node --version) is newer than the versions OmniLisp is tested on (20 to 24)"
+fi
 
-# npm packages: install when node_modules is missing or older than the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm packages: install when node_modules is missing or older than the lock file, or when the
+# `omnilisp` command npm links (node_modules/.bin/omnilisp -> cli/bin/omnilisp.js) is missing.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ ! -e node_modules/.bin/omnilisp ]; then
   log "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
