@@ -2,11 +2,12 @@
 // cluster: the Dockerfiles are linted (dockerfilelint) and held to the honesty rule (every command
 // that touches the project is one README.md or scripts/ also runs); the Compose file is validated
 // by docker-compose itself plus structural checks; the Kustomize tree is rendered by a small
-// renderer below (the subset of kustomize the files use, cross-checked against `kubectl kustomize`
-// when kubectl is installed) and every object is validated against the Kubernetes OpenAPI schemas
+// renderer below (the subset of kustomize the files use, cross-checked against a recorded
+// `kubectl kustomize` rendering, and against kubectl itself where it is installed) and every object is validated against the Kubernetes OpenAPI schemas
 // (kubernetes-models), KEDA's CRD schema (@kubernetes-models/keda) and, for unknown fields, the
 // same models' TypeScript types.
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -260,6 +261,20 @@ const DOCKERFILES = {
   worker: { file: 'docker/Dockerfile.worker', main: 'worker/dist/main.js' },
 } as const;
 
+/**
+ * Node.js lines an image may be based on: the LTS lines still supported by Node.js and by the AWS
+ * SDK (which warns on anything older than 22). Node 20, which the project still runs on
+ * (package.json `engines`), reached its end of life in April 2026: no image uses it.
+ */
+const IMAGE_NODE_LTS = [22, 24];
+/** package.json `engines.node`, read as `>=MIN <MAX` (the only form it uses). */
+const ENGINES = (() => {
+  const range = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+  const m = /^>=(\d+) <(\d+)$/.exec(range);
+  if (!m) throw new Error(`package.json engines.node is not ">=MIN <MAX": ${range}`);
+  return { range, min: Number(m[1]), below: Number(m[2]) };
+})();
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeout = 20_000): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', timeout, env: { ...process.env, ...env } });
 }
@@ -275,10 +290,25 @@ describe('Dockerfiles', () => {
         expect(lint(file)).toEqual([]);
       });
 
+      it(`is based only on a supported Node.js LTS (${IMAGE_NODE_LTS.join(' or ')}), one line for every stage, inside package.json engines`, () => {
+        const nodeImages = stages.map((s) => s.image).filter((image) => /^node:/.test(image));
+        expect(nodeImages.length, 'FROM node:... stages').toBe(stages.length);
+        const majors = nodeImages.map((image) => {
+          const m = /^node:(\d+)(?:[.-]|$)/.exec(image);
+          expect(m, `${image}: the tag starts with a Node.js major version`).not.toBeNull();
+          return Number(m![1]);
+        });
+        for (const [i, major] of majors.entries()) {
+          expect(IMAGE_NODE_LTS, `${nodeImages[i]} is a supported LTS`).toContain(major);
+          expect(major >= ENGINES.min && major < ENGINES.below, `${nodeImages[i]} is inside engines ${ENGINES.range}`).toBe(true);
+        }
+        expect(new Set(majors).size, 'every stage on the same Node.js line').toBe(1);
+      });
+
       it('is multi-stage, from base images pinned by tag, and copies only from earlier stages or files in the context', () => {
         expect(stages.length).toBeGreaterThanOrEqual(2);
-        expect(stages[0].image).toBe('node:20-bookworm');
-        expect(last.image).toBe('node:20-bookworm-slim');
+        expect(stages[0].image).toBe('node:24-bookworm');
+        expect(last.image).toBe('node:24-bookworm-slim');
         for (const s of stages) expect(s.image, s.image).toMatch(/^[\w./-]+:(?!latest$)[\w.-]+$/);
         const names = stages.map((s) => s.name).filter(Boolean);
         expect(new Set(names).size).toBe(names.length);
@@ -691,6 +721,33 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
+/**
+ * What `kubectl kustomize` rendered for each tree, recorded with kubectl, so that the renderer above
+ * is checked against kubectl on every machine, kubectl or not. Where kubectl is installed the
+ * recording is checked against a live rendering too. It belongs to the infra/ files it was made
+ * from (`inputs`, their SHA-256): when they change, kubectl must record it again, and a machine
+ * without kubectl fails and says so rather than comparing against a stale recording.
+ */
+const KUSTOMIZE_RECORD = path.join(REPO, 'test/src/deploy-files.kustomize.json');
+const RECORD_COMMAND = 'OMNI_RECORD_KUSTOMIZE=1 npx vitest run test/src/deploy-files.test.ts -t kubectl';
+interface KustomizeRecord {
+  note: string;
+  inputs: string;
+  rendered: Record<string, Record<string, K8sObject>>;
+}
+
+/** SHA-256 of the YAML files under infra/ (paths and contents, sorted). */
+function infraInputs(): string {
+  const h = crypto.createHash('sha256');
+  const walk = (rel: string): string[] =>
+    fs.readdirSync(path.join(REPO, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.posix.join(rel, e.name)) : [path.posix.join(rel, e.name)]));
+  for (const f of walk('infra').filter((f) => /\.ya?ml$/.test(f)).sort()) h.update(`${f}\0`).update(fs.readFileSync(path.join(REPO, f))).update('\0');
+  return h.digest('hex');
+}
+
+const byKey = (objects: K8sObject[]) =>
+  Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 describe('Kubernetes: infra/ (Kustomize)', () => {
   const TREES = { base: path.join(REPO, 'infra/base'), example: path.join(REPO, 'infra/overlays/example') };
   const rendered: Record<string, K8sObject[]> = {};
@@ -885,14 +942,34 @@ describe('Kubernetes: infra/ (Kustomize)', () => {
     }
   });
 
-  it.skipIf(!KUBECTL)('renders exactly what `kubectl kustomize` renders (when kubectl is installed)', () => {
-    for (const [name, dir] of Object.entries(TREES)) {
-      const r = run('kubectl', ['kustomize', dir]);
-      expect(r.status, r.stderr).toBe(0);
-      const theirs = parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject);
-      const key = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      const byKey = (objects: K8sObject[]) => Object.fromEntries(objects.map((o) => [key(o), o]));
-      expect(byKey(rendered[name]), name).toEqual(byKey(theirs));
+  it('renders exactly what `kubectl kustomize` renders (recorded with kubectl; checked live too where kubectl is installed)', () => {
+    const inputs = infraInputs();
+    if (KUBECTL) {
+      const live: KustomizeRecord['rendered'] = {};
+      for (const [name, dir] of Object.entries(TREES)) {
+        const r = run('kubectl', ['kustomize', dir]);
+        expect(r.status, r.stderr).toBe(0);
+        live[name] = byKey(parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject));
+      }
+      if (process.env.OMNI_RECORD_KUSTOMIZE === '1') {
+        const note = `kubectl kustomize of infra/base and infra/overlays/example; inputs: SHA-256 of infra/**/*.yaml. Recorded by: ${RECORD_COMMAND}`;
+        fs.writeFileSync(KUSTOMIZE_RECORD, JSON.stringify({ note, inputs, rendered: live } satisfies KustomizeRecord, null, 2) + '\n');
+      }
+      for (const name of Object.keys(TREES)) expect(byKey(rendered[name]), `${name}: the test's renderer against kubectl`).toEqual(live[name]);
+      const record = fs.existsSync(KUSTOMIZE_RECORD) ? (JSON.parse(fs.readFileSync(KUSTOMIZE_RECORD, 'utf8')) as KustomizeRecord) : null;
+      const fresh = record !== null && record.inputs === inputs && JSON.stringify(record.rendered) === JSON.stringify(live);
+      expect(fresh, `${path.relative(REPO, KUSTOMIZE_RECORD)} is missing or out of date: record it again with ${RECORD_COMMAND}`).toBe(true);
+      return;
     }
+    if (!fs.existsSync(KUSTOMIZE_RECORD)) {
+      throw new Error(`${path.relative(REPO, KUSTOMIZE_RECORD)} is missing and kubectl is not installed: install kubectl (with kustomize v5) and run ${RECORD_COMMAND}`);
+    }
+    const record = JSON.parse(fs.readFileSync(KUSTOMIZE_RECORD, 'utf8')) as KustomizeRecord;
+    if (record.inputs !== inputs) {
+      throw new Error(
+        `infra/ changed since ${path.relative(REPO, KUSTOMIZE_RECORD)} was recorded, and kubectl is not installed to render it again: install kubectl (with kustomize v5) and run ${RECORD_COMMAND}`,
+      );
+    }
+    for (const name of Object.keys(TREES)) expect(byKey(rendered[name]), `${name}: the test's renderer against the recorded kubectl rendering`).toEqual(record.rendered[name]);
   });
 });
