@@ -25,6 +25,7 @@ import {
   decodeFailure,
   discardArtifact,
   formatDiagnostic,
+  inspectManifest,
   liveWorkers,
   readManifest,
   resetCounters,
@@ -205,10 +206,12 @@ export class Service {
 
   // ---------------------------------------------------------------- artifacts
 
+  /** A key's manifest; an invalid stored one (not JSON, not this key's) makes the key corrupt: discarded and rebuilt (503). */
   async manifest(key: string): Promise<Manifest> {
-    const m = await readManifest(this.store, key);
-    if (!m) throw new ApiError(404, 'not_found', `no artifact ${key}`);
-    return m;
+    const read = await inspectManifest(this.store, key);
+    if (!read) throw new ApiError(404, 'not_found', `no artifact ${key}`);
+    if ('invalid' in read) return this.rebuildCorrupt(key, `has an invalid manifest (${read.invalid})`);
+    return read.manifest;
   }
 
   /** A presigned URL for the artifact when downloads are redirected, else null. */
@@ -221,12 +224,16 @@ export class Service {
   async artifact(manifest: Manifest): Promise<Buffer> {
     const body = await verifiedBody(this.store, manifest);
     if (body) return body;
-    const key = manifest.key;
+    return this.rebuildCorrupt(manifest.key, 'failed its SHA-256 check');
+  }
+
+  /** Deletes a corrupt key and rebuilds it from its stored spec (503); without a usable spec it is gone (404). */
+  private async rebuildCorrupt(key: string, why: string): Promise<never> {
     const spec = await discardArtifact(this.store, key);
-    this.logger.warn({ key }, 'corrupt artifact discarded');
+    this.logger.warn({ key, why }, 'corrupt artifact discarded');
     if (!spec) throw new ApiError(404, 'not_found', `artifact ${key} was corrupt and has been deleted`);
     await this.enqueueBuild(key, spec);
-    throw new ApiError(503, 'artifact_rebuilding', `artifact ${key} failed its SHA-256 check; it is being rebuilt`, { build: links(key).self }, { 'Retry-After': '1' });
+    throw new ApiError(503, 'artifact_rebuilding', `artifact ${key} ${why}; it is being rebuilt`, { build: links(key).self }, { 'Retry-After': '1' });
   }
 
   // ---------------------------------------------------------------- runs
