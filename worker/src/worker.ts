@@ -7,9 +7,10 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RUNTIME_INCLUDE, jitHost } from '@omnilisp/compiler/toolchain';
-import { discardArtifact, fetchArtifact, publishArtifact, readManifest } from './artifacts.js';
+import { discardArtifact, inspectManifest, publishArtifact, readManifest, verifiedBody } from './artifacts.js';
 import { type Built, CompileFailure, buildArtifact } from './build.js';
 import type { ServiceConfig } from './config.js';
+import { type Lease, LocalObjects } from './local-objects.js';
 import {
   BUILD_QUEUE,
   type BuildJob,
@@ -117,80 +118,91 @@ export class BuildWorker {
 
   // ---------------------------------------------------------------- runs
 
-  private objectPath(key: string): string {
-    return path.join(this.deps.config.worker.dir, 'objects', `${key}.o`);
+  private localObjects?: LocalObjects;
+
+  /** The verified local copies of tcc objects that runs load (OMNI_WORKER_DIR/objects/, at most OMNI_LOCAL_OBJECTS_MB). */
+  private get objects(): LocalObjects {
+    const { dir, localObjectsBytes } = this.deps.config.worker;
+    return (this.localObjects ??= new LocalObjects(path.join(dir, 'objects'), localObjectsBytes));
   }
 
-  /** Keeps a verified object on local disk (temp file + rename), where the sandbox reads it. */
-  private keep(key: string, body: Buffer): string {
-    const file = this.objectPath(key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}`;
-    fs.writeFileSync(tmp, body);
-    fs.renameSync(tmp, file);
-    return file;
-  }
-
-  /** The run's object on local disk: kept from earlier, fetched and verified, or built now. */
-  private async object(job: Job<RunJob>): Promise<{ file: string; cache: 'hit' | 'miss'; fetchMs: number; buildMs: number }> {
+  /**
+   * The run's object, leased from the local copies (the caller releases it): a copy kept from
+   * earlier, still the file that was verified (see local-objects.ts), or the artifact fetched and
+   * verified, or built now.
+   */
+  private async object(job: Job<RunJob>): Promise<{ lease: Lease; cache: 'hit' | 'miss'; fetchMs: number; buildMs: number }> {
     const { key } = job.data;
+    const { store, logger } = this.deps;
     let spec = job.data.spec;
-    const local = this.objectPath(key);
-    // the local copy is the compiled spec itself; a run by key also needs the key to still exist
-    if (fs.existsSync(local) && (spec || (await this.deps.store.head(storeKeys(key).manifest)))) return { file: local, cache: 'hit', fetchMs: 0, buildMs: 0 };
+    // a run by spec: the local copy is the compiled spec itself (the key says so), no store read needed
+    const kept = spec ? this.objects.acquire(key) : null;
+    if (kept) return { lease: kept, cache: 'hit', fetchMs: 0, buildMs: 0 };
     const started = performance.now();
-    const fetched = await fetchArtifact(this.deps.store, key);
-    const fetchMs = round(performance.now() - started);
-    if (fetched && 'body' in fetched && fetched.manifest.output === 'shared') {
-      return { file: this.keep(key, fetched.body), cache: 'hit', fetchMs, buildMs: 0 };
+    // otherwise the manifest decides: a run by key needs the key to still exist (a cleared cache is
+    // cleared for runs too), and a local copy must be the artifact the manifest names
+    const read = await inspectManifest(store, key);
+    let corrupt = read && 'invalid' in read ? `invalid manifest: ${read.invalid}` : null;
+    if (read && 'manifest' in read && read.manifest.output === 'shared') {
+      const { manifest } = read;
+      const local = this.objects.acquire(key, manifest.artifact);
+      if (local) return { lease: local, cache: 'hit', fetchMs: round(performance.now() - started), buildMs: 0 };
+      const body = await verifiedBody(store, manifest);
+      if (body) return { lease: this.objects.put(key, body, manifest.artifact), cache: 'hit', fetchMs: round(performance.now() - started), buildMs: 0 };
+      corrupt = 'the artifact does not match its manifest';
     }
-    if (fetched && 'corrupt' in fetched) {
-      this.deps.logger.warn({ key }, 'corrupt artifact discarded; rebuilding');
+    const fetchMs = round(performance.now() - started);
+    if (corrupt) {
+      logger.warn({ key, reason: corrupt }, 'corrupt artifact discarded; rebuilding');
       // a run by key rebuilds from the spec stored with the artifact, as the API does
-      const stored = await discardArtifact(this.deps.store, key);
+      const stored = await discardArtifact(store, key);
       spec ??= stored ?? undefined;
     }
     if (!spec) {
-      const message = fetched && 'body' in fetched ? `${key} is not a tcc-built program` : `no program with key ${key}`;
+      const message = read && 'manifest' in read ? `${key} is not a tcc-built program` : `no program with key ${key}`;
       throw new UnrecoverableError(encodeFailure({ code: 'not_found', message }));
     }
     const built = await this.compileAndPublish(key, spec, job);
-    return { file: this.keep(key, built.body), cache: 'miss', fetchMs, buildMs: built.manifest.timings.totalMs };
+    return { lease: this.objects.put(key, built.body, built.manifest.artifact), cache: 'miss', fetchMs, buildMs: built.manifest.timings.totalMs };
   }
 
   private async run(job: Job<RunJob>): Promise<RunOutcome> {
     const { config } = this.deps;
     const started = performance.now();
     const obj = await this.object(job);
-    await count(this.redis, config.prefix, obj.cache === 'hit' ? 'hits' : 'misses', 'runs');
-    const host = jitHost(job.data.spec?.target);
-    const ranAt = performance.now();
-    const r = await runSandboxed({
-      program: host,
-      args: ['run', '-I', RUNTIME_INCLUDE, '--load-obj', obj.file, '--', ...job.data.args],
-      stdin: job.data.stdin,
-      readOnly: [host, obj.file],
-      limits: {
-        wallMs: job.data.timeoutMs,
-        cpuSeconds: Math.max(1, Math.ceil(job.data.timeoutMs / 1000)),
-        memoryMb: config.limits.runMemoryMb,
-        processes: config.limits.runProcesses,
-        outputBytes: config.limits.runOutputBytes,
-      },
-    });
-    if (r.outcome === 'setup-failed') throw new Error(`sandbox setup failed: ${r.message ?? r.stderr}`);
-    const limit: Limit = (RUN_LIMITS as readonly string[]).includes(r.outcome) ? (r.outcome as Limit) : null;
-    const now = performance.now();
-    return {
-      stdout: r.stdout,
-      stderr: r.stderr,
-      exitCode: r.exitCode,
-      limit,
-      truncated: r.truncated,
-      cache: obj.cache,
-      key: job.data.key,
-      timings: { fetchMs: obj.fetchMs, buildMs: obj.buildMs, runMs: round(now - ranAt), totalMs: round(now - started) },
-    };
+    try {
+      await count(this.redis, config.prefix, obj.cache === 'hit' ? 'hits' : 'misses', 'runs');
+      const host = jitHost(job.data.spec?.target);
+      const ranAt = performance.now();
+      const r = await runSandboxed({
+        program: host,
+        args: ['run', '-I', RUNTIME_INCLUDE, '--load-obj', obj.lease.file, '--', ...job.data.args],
+        stdin: job.data.stdin,
+        readOnly: [host, obj.lease.file],
+        limits: {
+          wallMs: job.data.timeoutMs,
+          cpuSeconds: Math.max(1, Math.ceil(job.data.timeoutMs / 1000)),
+          memoryMb: config.limits.runMemoryMb,
+          processes: config.limits.runProcesses,
+          outputBytes: config.limits.runOutputBytes,
+        },
+      });
+      if (r.outcome === 'setup-failed') throw new Error(`sandbox setup failed: ${r.message ?? r.stderr}`);
+      const limit: Limit = (RUN_LIMITS as readonly string[]).includes(r.outcome) ? (r.outcome as Limit) : null;
+      const now = performance.now();
+      return {
+        stdout: r.stdout,
+        stderr: r.stderr,
+        exitCode: r.exitCode,
+        limit,
+        truncated: r.truncated,
+        cache: obj.cache,
+        key: job.data.key,
+        timings: { fetchMs: obj.fetchMs, buildMs: obj.buildMs, runMs: round(now - ranAt), totalMs: round(now - started) },
+      };
+    } finally {
+      obj.lease.release();
+    }
   }
 }
 
