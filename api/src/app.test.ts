@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,10 @@ import type { Redis } from 'ioredis';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import supertest, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildWorker, type ServiceConfig, connect, createLogger, createStore } from '@omnilisp/worker';
+import { type BuildWorker, ConfigError, type ObjectStore, type ServiceConfig, connect, createLogger, createStore, storeKeys } from '@omnilisp/worker';
 import { type RedisServer, eventually, startRedis, startWorker, testConfig } from '../../test/src/service-harness.js';
 import { type App, createApp } from './app.js';
+import { listen, parseTrustProxy, serverUrl } from './server.js';
 
 const execFileP = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -37,8 +39,9 @@ interface Env {
 }
 
 /** The app (from source) on its own prefix and store, with an in-process worker when asked. */
-async function setup(redisUrl: string, env: Record<string, string>, withWorker: boolean): Promise<Env> {
+async function setup(redisUrl: string, env: Record<string, string>, withWorker: boolean, tweak: (c: ServiceConfig) => void = () => undefined): Promise<Env> {
   const config = testConfig(redisUrl, { OMNI_QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, ...env });
+  tweak(config);
   const redis = connect(config.redisUrl, true);
   redis.on('error', () => undefined);
   // the API's connection fails fast (503) until it is up: wait for it, as a deployment's readiness probe would
@@ -628,6 +631,205 @@ describe('the API with a worker', () => {
   });
 });
 
+// ==================================================================== hostile input (issue 13)
+
+describe('hostile input: NUL bytes, invalid manifests, corrupt artifacts, local copies', () => {
+  let env: Env;
+  let api: Env['api'];
+  let store: ObjectStore;
+  /** The worker keeps local copies up to this many bytes (a few tcc objects). */
+  const LOCAL_BOUND = 6_000;
+
+  beforeAll(async () => {
+    env = await setup(redisServer.url, {}, true, (c) => void (c.worker.localObjectsBytes = LOCAL_BOUND));
+    api = env.api;
+    store = createStore(env.config.store);
+  });
+  afterAll(async () => env?.close());
+
+  const objects = () => path.join(env.config.worker.dir, 'objects');
+  const readLine = `(define l (read-line))\n(print (string-length l))\n(write l)\n(newline)`;
+
+  it('NUL bytes: in args a 400 naming the field; in stdin and string literals they are carried; elsewhere a 400 or a FILE:LINE:COL error', async () => {
+    const e = expectError(await api.post('/v1/run').send({ source: '(print 1)', args: ['ok', 'a\0b'] }), 400, 'invalid_request');
+    expect(e.details).toEqual([{ path: 'args.1', message: 'a program argument cannot contain a NUL byte' }]);
+    expect(e.message).toMatch(/^args\.1: /);
+
+    // stdin: the program reads the NUL (a 3-character line), and its output carries it back
+    const stdin = await api.post('/v1/run').send({ source: `${readLine}${fresh()}`, stdin: 'a\0b\nrest' });
+    expect(stdin.status, JSON.stringify(stdin.body)).toBe(200);
+    expect(stdin.body).toMatchObject({ stdout: '3\n"a\\x0;b"\n', exitCode: 0 });
+    const echoed = await api.post('/v1/run').send({ source: `(display (read-line))${fresh()}`, stdin: '\0\0x' });
+    expect(echoed.body.stdout).toBe('\0\0x');
+
+    // source: a NUL inside a string literal is a character of the string
+    const literal = await api.post('/v1/run').send({ source: `(display "a\0b")${fresh()}` });
+    expect(literal.status, JSON.stringify(literal.body)).toBe(200);
+    expect(literal.body.stdout).toBe('a\0b');
+    // a bare NUL is read as a symbol: an unbound variable, reported where it is
+    const bare = expectError(await api.post('/v1/run').send({ source: `(print 1)\n\0\n${fresh()}` }), 422, 'compile_error');
+    expect(bare.details.diagnostics).toEqual([{ file: 'main.omni', line: 2, column: 1, message: 'unbound variable: \0' }]);
+    expect(bare.message).toBe('main.omni:2:1: unbound variable: \0');
+
+    // names, keys and targets with a NUL are refused at the edge
+    expect(expectError(await api.post('/v1/builds').send({ files: { 'ma\0in.omni': '(print 1)' } }), 400, 'invalid_request').details[0].path).toBe('files.ma\0in.omni');
+    expect(expectError(await api.post('/v1/run').send({ files: { 'main.omni': '(print 1)' }, entry: 'main.omni\0' }), 400, 'invalid_request').details[0].path).toBe('entry');
+    expectError(await api.post('/v1/run').send({ key: `${'a'.repeat(63)}\0` }), 400, 'invalid_request');
+    expectError(await api.get(`/v1/artifacts/${'a'.repeat(63)}%00`), 400, 'bad_key');
+    expectError(await api.post('/v1/builds').send({ source: '(print 1)', target: 'x86_64\0-linux-gnu' }), 400, 'unsupported_target');
+  });
+
+  /** A completed tcc build of a fresh program: its key and manifest. */
+  async function built(): Promise<{ key: string; manifest: any; source: string }> {
+    const source = `(print "stored" (command-line))${fresh()}`;
+    const b = await api.post('/v1/builds').send({ source, output: 'shared' });
+    expect(b.status, JSON.stringify(b.body)).toBe(202);
+    const done = await finished(api, b.body.key);
+    expect(done.body.status).toBe('completed');
+    return { key: b.body.key, manifest: done.body.manifest, source };
+  }
+
+  /** Waits for GET of the artifact to answer 200 again (the rebuild done) and checks its bytes. */
+  async function rebuilt(key: string, manifest: any): Promise<void> {
+    const r = await eventually(async () => {
+      const g = await api.get(`/v1/artifacts/${key}`).buffer(true).parse(binary);
+      return g.status === 200 ? g : undefined;
+    }, 60_000);
+    expect(sha256(r.body)).toBe(r.headers['x-content-sha256']);
+    expect(r.body.length).toBe(manifest.artifact.bytes);
+  }
+
+  const invalidManifests: [string, (m: any) => string][] = [
+    ['not JSON', () => '{"key": "trunc'],
+    ['JSON of another shape', () => JSON.stringify({ hello: 'world' })],
+    ['another key', (m) => JSON.stringify({ ...m, key: sha256('another') })],
+    ['a path as artifact name', (m) => JSON.stringify({ ...m, artifact: { ...m.artifact, name: '../../../etc/passwd' } })],
+  ];
+
+  it.each(invalidManifests)('an invalid manifest (%s): download, HEAD and the manifest route answer 503 artifact_rebuilding, and the key is rebuilt', async (_what, make) => {
+    const { key, manifest } = await built();
+    for (const route of [`/v1/artifacts/${key}`, `/v1/artifacts/${key}/manifest`, 'HEAD']) {
+      await store.put(storeKeys(key).manifest, Buffer.from(make(manifest)));
+      const r = route === 'HEAD' ? await api.head(`/v1/artifacts/${key}`) : await api.get(route);
+      expect(r.status, route).toBe(503);
+      if (route !== 'HEAD') expect(expectError(r, 503, 'artifact_rebuilding').message).toMatch(/invalid manifest/);
+      expect(r.headers['retry-after']).toBe('1');
+      expect(r.headers['x-content-sha256']).toBeUndefined();
+      await rebuilt(key, manifest);
+    }
+  });
+
+  it('an invalid manifest: a build request rebuilds the key (not a 200 with it, not a permanent failure); a run by key and by source rebuild it', async () => {
+    const { key, manifest, source } = await built();
+    await store.put(storeKeys(key).manifest, Buffer.from('not json'));
+    const again = await api.post('/v1/builds').send({ source, output: 'shared' });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect((await finished(api, key)).body.manifest.artifact.sha256).toBe(manifest.artifact.sha256);
+    expect((await api.post('/v1/builds').send({ source, output: 'shared' })).status).toBe(200);
+
+    // by key: the worker finds the manifest invalid, discards the key and rebuilds it from the stored spec
+    await store.put(storeKeys(key).manifest, Buffer.from(JSON.stringify({ ...manifest, key: sha256('x') })));
+    const byKey = await api.post('/v1/run').send({ key, args: ['k'] });
+    expect(byKey.status, JSON.stringify(byKey.body)).toBe(200);
+    expect(byKey.body).toMatchObject({ stdout: 'stored (k)\n', exitCode: 0, cache: 'miss' });
+    expect((await api.get(`/v1/artifacts/${key}/manifest`)).body.artifact.sha256).toBe(manifest.artifact.sha256);
+
+    // by source: the program the run compiles is under its own (shared) key
+    const run = await api.post('/v1/run').send({ source, args: ['s'] });
+    expect(run.body.stdout).toBe('stored (s)\n');
+    await store.put(storeKeys(run.body.key).manifest, Buffer.from('[]'));
+    fs.rmSync(path.join(objects(), `${run.body.key}.o`), { force: true }); // no local copy either: the worker must use the store
+    const rerun = await api.post('/v1/run').send({ source, args: ['t'] });
+    expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
+    expect(rerun.body).toMatchObject({ stdout: 'stored (t)\n', cache: 'miss' });
+    expect((await api.get(`/v1/artifacts/${run.body.key}/manifest`)).status).toBe(200);
+  });
+
+  it('an invalid manifest and no usable stored spec: the key is deleted (404), and builds again from a request', async () => {
+    const { key, source } = await built();
+    await store.put(storeKeys(key).manifest, Buffer.from('garbage'));
+    await store.put(storeKeys(key).spec, Buffer.from(JSON.stringify({ files: { '../../x.omni': '(print 1)' }, entry: '../../x.omni' })));
+    expectError(await api.get(`/v1/artifacts/${key}`), 404, 'not_found');
+    expect(await store.list(storeKeys(key).prefix)).toEqual([]);
+    expect((await api.post('/v1/builds').send({ source, output: 'shared' })).status).toBe(202);
+    expect((await finished(api, key)).body.status).toBe('completed');
+  });
+
+  it('HEAD of an artifact whose bytes do not match its manifest: 503 artifact_rebuilding (as GET), never 200; then 200 once rebuilt', async () => {
+    const { key, manifest } = await built();
+    const where = storeKeys(key, manifest.artifact.name).artifact;
+    const good = (await store.get(where))!;
+    for (const damage of [Buffer.alloc(good.length, 0x41), good.subarray(0, good.length - 1)]) {
+      await store.put(where, damage);
+      const head = await api.head(`/v1/artifacts/${key}`);
+      expect(head.status).toBe(503);
+      expect(head.headers['retry-after']).toBe('1');
+      expect(head.headers.etag).toBeUndefined();
+      expect(head.headers['x-content-sha256']).toBeUndefined();
+      const ok = await eventually(async () => {
+        const h = await api.head(`/v1/artifacts/${key}`);
+        return h.status === 200 ? h : undefined;
+      }, 60_000);
+      expect(ok.headers['x-content-sha256']).toBe(manifest.artifact.sha256);
+      expect(ok.headers['content-length']).toBe(String(manifest.artifact.bytes));
+      expect(sha256((await store.get(where))!)).toBe(manifest.artifact.sha256);
+    }
+    // a missing artifact is corrupt too
+    await store.delete(where);
+    expect((await api.head(`/v1/artifacts/${key}`)).status).toBe(503);
+    await rebuilt(key, manifest);
+  });
+
+  it("the worker's local copies are verified before use: a damaged copy is never run, it is fetched again", async () => {
+    const source = `(print "local" (command-line))${fresh()}`;
+    const first = await api.post('/v1/run').send({ source, args: ['1'] });
+    expect(first.body).toMatchObject({ stdout: 'local (1)\n', cache: 'miss' });
+    const key = first.body.key;
+    const copy = path.join(objects(), `${key}.o`);
+    const manifest = (await api.get(`/v1/artifacts/${key}/manifest`)).body;
+    expect(sha256(fs.readFileSync(copy))).toBe(manifest.artifact.sha256);
+
+    // damaged in place, same size: a program that would crash or misbehave if loaded
+    fs.writeFileSync(copy, Buffer.alloc(manifest.artifact.bytes, 0xcc));
+    const second = await api.post('/v1/run').send({ source, args: ['2'] });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body).toMatchObject({ stdout: 'local (2)\n', stderr: '', exitCode: 0, cache: 'hit' });
+    expect(second.body.timings.fetchMs).toBeGreaterThan(0); // it came from the store
+    expect(sha256(fs.readFileSync(copy))).toBe(manifest.artifact.sha256);
+
+    // truncated; then a run by key (which checks the copy against the store's manifest)
+    fs.truncateSync(copy, 10);
+    const third = await api.post('/v1/run').send({ key, args: ['3'] });
+    expect(third.body).toMatchObject({ stdout: 'local (3)\n', exitCode: 0, cache: 'hit' });
+    expect(sha256(fs.readFileSync(copy))).toBe(manifest.artifact.sha256);
+
+    // unchanged, it is used as is: no store read at all (fetchMs 0) for a run by source
+    const fourth = await api.post('/v1/run').send({ source, args: ['4'] });
+    expect(fourth.body).toMatchObject({ stdout: 'local (4)\n', cache: 'hit' });
+    expect(fourth.body.timings.fetchMs).toBe(0);
+    // leases are gone after the runs
+    expect(fs.readdirSync(objects()).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it(`the worker keeps at most config.worker.localObjectsBytes (${LOCAL_BOUND}) of local copies, least recently used out`, async () => {
+    const keys: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await api.post('/v1/run').send({ source: `(print "bound ${i}")${fresh()}` });
+      expect(r.body.stdout).toBe(`bound ${i}\n`);
+      keys.push(r.body.key);
+      const files = fs.readdirSync(objects()).filter((n) => n.endsWith('.o') && !n.startsWith('.'));
+      const bytes = files.reduce((n, f) => n + fs.statSync(path.join(objects(), f)).size, 0);
+      expect(bytes).toBeLessThanOrEqual(LOCAL_BOUND);
+    }
+    const kept = new Set(fs.readdirSync(objects()));
+    expect(kept.has(`${keys[7]}.o`)).toBe(true); // the newest is kept
+    expect(kept.has(`${keys[0]}.o`)).toBe(false); // the oldest went first
+    // an evicted program still runs: fetched from the store again
+    const again = await api.post('/v1/run').send({ key: keys[0] });
+    expect(again.body).toMatchObject({ stdout: 'bound 0\n', cache: 'hit' });
+  });
+});
+
 // ==================================================================== auth
 
 describe('the API with keys', () => {
@@ -731,6 +933,141 @@ describe('rate limits', () => {
     // another key has its own budget; routes outside /v1 are not limited
     expect((await env.api.get('/v1/targets').set('Authorization', 'Bearer k2')).status).toBe(200);
     expect((await env.api.get('/healthz')).status).toBe(200);
+  });
+});
+
+// ==================================================================== trust proxy, server limits
+
+describe('X-Forwarded-For and the rate limit', () => {
+  const xff = (env: Env, address: string) => env.api.get('/v1/targets').set('X-Forwarded-For', address);
+
+  it('with trust proxy off (the default), X-Forwarded-For does not change the client: different values share one bucket', async () => {
+    const env = await setup(redisServer.url, { OMNI_RATE_LIMIT: '2' }, false);
+    try {
+      expect((await xff(env, '198.51.100.1')).status).toBe(200);
+      expect((await xff(env, '198.51.100.2')).status).toBe(200);
+      expectError(await xff(env, '198.51.100.3'), 429, 'rate_limited');
+      expectError(await env.api.get('/v1/targets'), 429, 'rate_limited');
+    } finally {
+      await env.close();
+    }
+  });
+
+  for (const trust of ['loopback', '1', '127.0.0.1/8,::1', 'true']) {
+    it(`with OMNI_TRUST_PROXY=${trust}, the forwarded address is the client: each has its own bucket`, async () => {
+      const env = await setup(redisServer.url, { OMNI_RATE_LIMIT: '2', OMNI_TRUST_PROXY: trust }, false);
+      try {
+        for (const a of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) expect((await xff(env, a)).status, a).toBe(200);
+        expect((await xff(env, '198.51.100.1')).status).toBe(200);
+        expectError(await xff(env, '198.51.100.1'), 429, 'rate_limited');
+        expect((await xff(env, '198.51.100.4')).status).toBe(200);
+      } finally {
+        await env.close();
+      }
+    });
+  }
+
+  it('OMNI_TRUST_PROXY: parsed into what express takes; an address express refuses is a configuration error naming the variable', async () => {
+    expect(parseTrustProxy('')).toBe(false);
+    expect(parseTrustProxy(' false ')).toBe(false);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8 ,fd00::/8')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    const redis = connect(redisServer.url, true);
+    redis.on('error', () => undefined);
+    try {
+      for (const bad of ['10.0.0.300', 'proxy.example.com', '10.0.0.0/40']) {
+        const config = testConfig(redisServer.url, { OMNI_TRUST_PROXY: bad });
+        expect(() => createApp({ config, redis, store: createStore(config.store), logger: createLogger('api', 'silent') }), bad).toThrow(ConfigError);
+        expect(() => createApp({ config, redis, store: createStore(config.store), logger: createLogger('api', 'silent') })).toThrow(/OMNI_TRUST_PROXY/);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('server limits: slow clients are cut off', () => {
+  let env: Env;
+  let server: import('node:http').Server;
+  let port: number;
+  const HEADERS_MS = 300;
+  const REQUEST_MS = 700;
+
+  beforeAll(async () => {
+    env = await setup(redisServer.url, { OMNI_HEADERS_TIMEOUT_MS: String(HEADERS_MS), OMNI_REQUEST_TIMEOUT_MS: String(REQUEST_MS), HOST: '127.0.0.1', PORT: '0' }, false);
+    server = await listen(env.app.app, env.config);
+    port = Number(new URL(serverUrl(server)).port);
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await env?.close();
+  });
+
+  /** Opens a connection, feeds it with feed(socket) and resolves when the server closes it: how long it took and what it said. */
+  function slowClient(feed: (s: net.Socket) => NodeJS.Timeout): Promise<{ ms: number; answer: string }> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1');
+      let answer = '';
+      let timer: NodeJS.Timeout | undefined;
+      const started = Date.now();
+      s.on('connect', () => (timer = feed(s)));
+      s.on('data', (d) => (answer += d.toString()));
+      s.on('error', () => undefined); // a reset after the server gives up is a close too
+      s.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: Date.now() - started, answer });
+      });
+      setTimeout(() => {
+        clearInterval(timer);
+        s.destroy();
+        reject(new Error('the server did not cut the slow client off within 10 s'));
+      }, 10_000).unref();
+    });
+  }
+
+  it('applies the configured values (and the keep-alive, header-count and per-socket bounds)', () => {
+    expect(server.headersTimeout).toBe(HEADERS_MS);
+    expect(server.requestTimeout).toBe(REQUEST_MS);
+    expect(server.keepAliveTimeout).toBeLessThanOrEqual(HEADERS_MS);
+    expect(server.maxHeadersCount).toBeGreaterThan(0);
+    expect(server.maxRequestsPerSocket).toBeGreaterThan(0);
+  });
+
+  it('headers sent a line at a time: cut off after the headers timeout, with a 408', async () => {
+    const r = await slowClient((s) => {
+      s.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+      let n = 0;
+      return setInterval(() => s.write(`X-Slow-${n++}: a\r\n`), 50);
+    });
+    expect(r.ms).toBeGreaterThanOrEqual(HEADERS_MS - 50);
+    expect(r.ms).toBeLessThan(HEADERS_MS + 1000);
+    expect(r.answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('a body that never completes: cut off after the request timeout', async () => {
+    const r = await slowClient((s) => {
+      s.write('POST /v1/builds HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"source": "');
+      return setInterval(() => s.write('x'), 50);
+    });
+    expect(r.ms).toBeGreaterThanOrEqual(REQUEST_MS - 50);
+    expect(r.ms).toBeLessThan(REQUEST_MS + 1500);
+    expect(r.answer).not.toMatch(/^HTTP\/1\.1 2/);
+  });
+
+  it('a connection that sends nothing, and an idle keep-alive connection, are closed too; a prompt client is served', async () => {
+    const silent = await slowClient(() => setInterval(() => undefined, 1000));
+    expect(silent.ms).toBeLessThan(HEADERS_MS + 1000);
+    const idle = await slowClient((s) => {
+      s.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      return setInterval(() => undefined, 1000);
+    });
+    expect(idle.answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(idle.ms).toBeLessThan(HEADERS_MS + 2000); // Node keeps an idle connection up to a second beyond keepAliveTimeout
+    const ok = await fetch(`${serverUrl(server)}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: 'ok' });
   });
 });
 

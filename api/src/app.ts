@@ -10,6 +10,7 @@ import { ApiError, errorHandler, notFound } from './errors.js';
 import { Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { BuildRequest, Key, RunRequest } from './schemas.js';
+import { setTrustProxy } from './server.js';
 import { Service } from './service.js';
 
 export interface AppDeps {
@@ -47,7 +48,8 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // off unless OMNI_TRUST_PROXY says which proxies to believe: else X-Forwarded-For would pick the rate-limit identity
+  setTrustProxy(app, config.http.trustProxy);
   app.use(metrics.middleware());
   // access logs are info lines: above that level the middleware would only cost time
   if (logger.isLevelEnabled('info')) app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
@@ -88,10 +90,10 @@ export function createApp({ config, redis, store, logger }: AppDeps): App {
     if (req.get('if-none-match') === etag) return void res.status(304).set(immutable).end();
     const url = await svc.presigned(manifest);
     if (url) return void res.set(immutable).redirect(302, url);
-    // the bytes are checked before any header is set: an error answer must not look like the artifact
-    const body = req.method === 'HEAD' ? null : await svc.artifact(manifest);
+    // the bytes are checked before any header is set: an error answer must not look like the artifact.
+    // HEAD checks them too and answers what GET would (a corrupt artifact: 503 artifact_rebuilding), without the body
+    const body = await svc.artifact(manifest);
     res.set({ ...immutable, 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${manifest.artifact.name}"`, 'X-Content-SHA256': manifest.artifact.sha256 });
-    if (!body) return void res.set('Content-Length', String(manifest.artifact.bytes)).end();
     res.send(body);
   });
   v1.post('/run', async (req, res) => void res.json(await svc.run(RunRequest.parse(req.body ?? {}))));

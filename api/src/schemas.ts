@@ -32,8 +32,13 @@ export const RunRequest = z
   .strictObject({
     ...program,
     key: Key.optional().describe('Run an already built shared (tcc) artifact instead of source.'),
-    stdin: z.string().max(1 << 20).default(''),
-    args: z.array(z.string().max(4096)).max(64).default([]),
+    stdin: z.string().max(1 << 20).default('').describe('The program\'s standard input (any characters, NUL included).'),
+    // an argv entry is a C string: a NUL byte cannot be passed, so it is the client's error (400), not the worker's
+    args: z
+      .array(z.string().max(4096).regex(/^[^\0]*$/, 'a program argument cannot contain a NUL byte'))
+      .max(64)
+      .default([])
+      .describe('The program\'s command-line arguments (no NUL bytes).'),
     timeoutMs: z.number().int().min(1).optional().describe('Wall-clock limit of the run (default and maximum are configured).'),
   })
   .describe('A run request.');
