@@ -16,7 +16,7 @@
 **       goes to fd 4: "ok", "error" (uncaught error, already reported on stderr), "crash SIGNAL"
 **       or "compile BYTES\n<message>". Globals live in runtime cells, so later units see earlier
 **       definitions. A crash in a unit is reported and the session goes on. Units run on a thread
-**       with a 1 GiB stack ($OMNI_JIT_STACK_MB overrides it).
+**       with the program's stack (1 GiB, or $OMNI_STACK_MB; $OMNI_JIT_STACK_MB overrides both).
 ** The program's own stdin, stdout and stderr are the host's: protocol traffic never mixes in.
 */
 #include "omnilisp.h"
@@ -140,7 +140,7 @@ static int omniJ_compile(const char *save_obj) {
 
 typedef OValue (*OUnit)(OState *S);
 
-static size_t omniJ_stack = (size_t)1 << 30;  /* stack of the thread a unit runs on */
+static size_t omniJ_stack;                 /* stack of the thread a unit runs on */
 static __thread sigjmp_buf omniJ_recover; /* where a crashing unit's thread resumes */
 static __thread volatile int omniJ_armed;  /* omniJ_recover is set */
 static volatile sig_atomic_t omniJ_signal; /* the signal that ended the last unit */
@@ -239,7 +239,7 @@ static int omniJ_repl(void) {
   const char *mb = getenv("OMNI_JIT_STACK_MB"); /* a smaller stack (tests of crash recovery) */
   pthread_attr_t attr;
   pthread_t th;
-  if (mb && atoi(mb) > 1) omniJ_stack = (size_t)atoi(mb) << 20;
+  omniJ_stack = mb && atoi(mb) > 1 ? (size_t)atoi(mb) << 20 : omniR_stack_size();
   omniR_fault_hook = omniJ_fault;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, omniJ_stack);

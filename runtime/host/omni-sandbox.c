@@ -3,16 +3,18 @@
 ** running one) isolated and under resource limits. Linux only; no library beyond libc.
 **
 **   omni-sandbox --dir DIR [--ro PATH]... [--env K=V]... [--cpu-seconds N] [--wall-ms N]
-**                [--memory-mb N] [--address-space-mb N] [--processes N] [--file-size-mb N]
-**                [--open-files N] [--uid N|auto] [--gid N|auto] [--status-fd N] -- PROGRAM [ARGS...]
+**                [--memory-mb N] [--address-space-mb N] [--processes N] [--threads N]
+**                [--file-size-mb N] [--open-files N] [--uid N|auto] [--gid N|auto] [--status-fd N]
+**                -- PROGRAM [ARGS...]
 **
-** Defaults: 10 CPU seconds, 20000 ms, 512 MiB resident, 4096 MiB address space, 64 processes,
-** 64 MiB files, 64 fds, uid/gid 65534; 0 turns a limit off. PROGRAM is an absolute path that
-** must be visible inside (under /usr, or given with --ro). At the end, on --status-fd:
-**   {"outcome":"exited"|"signaled"|"timeout"|"cpu"|"memory"|"setup-failed","code":N|null,
-**    "signal":"SIGKILL"|null,"wallMs":N,"cpuMs":N,"maxRssKb":N,"message":"..."}
+** Defaults: 10 CPU seconds, 20000 ms, 512 MiB resident, 4096 MiB address space, 256 processes,
+** 256 threads, 64 MiB files, 64 fds, uid/gid 65534; 0 turns a limit off. PROGRAM is an absolute
+** path that must be visible inside (under /usr, or given with --ro). At the end, on --status-fd:
+**   {"outcome":"exited"|"signaled"|"timeout"|"cpu"|"memory"|"threads"|"setup-failed",
+**    "code":N|null,"signal":"SIGKILL"|null,"wallMs":N,"cpuMs":N,"maxRssKb":N,"message":"..."}
 ** "cpu" is a death by SIGXCPU or SIGKILL after the program used its CPU seconds; "timeout" and
-** "memory" are the launcher's own kills (SIGKILL).
+** "memory" are the launcher's own kills (SIGKILL), or, for "memory" and "threads", a limit the
+** OmniLisp runtime reached and reported on the limit pipe before exiting with status 1.
 **
 ** Three processes take part:
 **   launcher  this process, outside. Watches the wall clock and the sandbox's resident memory,
@@ -51,10 +53,20 @@
 **             clone, whose flags the filter can read; other ABIs (x32, 32-bit) are refused.
 **   limits    RLIMIT_CPU (soft N, hard N+1), RLIMIT_AS, RLIMIT_NPROC (threads count),
 **             RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_CORE 0; wall clock and resident memory by the
-**             launcher, which polls the RSS of every process of the sandbox every 5 ms (the
-**             runtime reserves a 1 GiB stack, so RLIMIT_AS cannot be the memory limit).
-**   fds       the program starts with stdin, stdout and stderr only; the environment is only
-**             PATH, HOME, TMPDIR, LANG and the --env pairs.
+**             launcher, which polls the RSS of every process of the sandbox every 5 ms (stacks
+**             are reserved, not resident, so RLIMIT_AS cannot be the memory limit).
+**   runtime   the OmniLisp runtime's own limits, through the environment: its stack is half the
+**             memory limit (OMNI_STACK_MB, at most 1 GiB) so that a runaway recursion ends as
+**             `stack overflow` before the watchdog's kill; each thread's stack is sized so that
+**             --threads of them fit in the address space (OMNI_THREAD_STACK_MB); it counts its
+**             live threads against --threads (OMNI_MAX_THREADS) and ends the run when one more
+**             is spawned, writing "threads" on the limit pipe (fd 3, OMNI_LIMIT_FD; "memory"
+**             when malloc fails). RLIMIT_NPROC is raised to 2 * threads + 16 when lower: the
+**             kernel also counts threads still exiting, and must never refuse first.
+**   fds       the program starts with stdin, stdout, stderr and the limit pipe's write end
+**             (fd 3) only; the environment is only PATH, HOME, TMPDIR, LANG, the --env pairs
+**             and the runtime's limits (OMNI_STACK_MB, OMNI_THREAD_STACK_MB, OMNI_MAX_THREADS,
+**             OMNI_LIMIT_FD; the launcher's values win over --env).
 ** Every failure while setting up is reported (outcome "setup-failed", with the errno text).
 */
 #ifndef _GNU_SOURCE
@@ -95,6 +107,12 @@
 #define OMNIX_POLL_MS 5             /* period of the memory watchdog */
 #define OMNIX_HOSTNAME "omni-sandbox"
 #define OMNIX_AUTO_ID 0x70000000L   /* --uid auto: this plus the launcher's pid (an unused range) */
+#define OMNIX_LIMIT_FD 3            /* the program's end of the limit pipe (OMNI_LIMIT_FD) */
+#define OMNIX_REPORT_FD 4           /* init's end of the report pipe, once init placed its fds */
+#define OMNIX_STACK_MB 1024         /* the runtime's own stack when there is no memory limit */
+#define OMNIX_THREAD_STACK_MB 256   /* the runtime's own stack per thread, the most given */
+#define OMNIX_MIN_STACK_MB 2        /* the least stack given */
+#define OMNIX_AS_RESERVE_MB 640     /* address space kept for code, malloc arenas (8 x 64 MiB)... */
 
 typedef struct OXOptions {
   const char *dir;       /* --dir, resolved: the only writable place (cwd, HOME, TMPDIR) */
@@ -106,6 +124,7 @@ typedef struct OXOptions {
   long memory_mb;        /* resident memory limit (watchdog), 0: none */
   long address_space_mb; /* RLIMIT_AS, 0: none */
   long processes;        /* RLIMIT_NPROC (threads count), 0: none */
+  long threads;          /* live threads of an OmniLisp program (OMNI_MAX_THREADS), 0: none */
   long file_size_mb;     /* RLIMIT_FSIZE, 0: none */
   long open_files;       /* RLIMIT_NOFILE, 0: inherited */
   long uid;              /* the program's uid when the launcher runs as root (-1: auto) */
@@ -127,6 +146,7 @@ static const OXNumeric omniX_numeric[] = {
     {"--memory-mb", offsetof(OXOptions, memory_mb)},
     {"--address-space-mb", offsetof(OXOptions, address_space_mb)},
     {"--processes", offsetof(OXOptions, processes)},
+    {"--threads", offsetof(OXOptions, threads)},
     {"--file-size-mb", offsetof(OXOptions, file_size_mb)},
     {"--open-files", offsetof(OXOptions, open_files)},
     {"--uid", offsetof(OXOptions, uid)},
@@ -149,6 +169,7 @@ typedef struct OXRun {
   pid_t init;            /* the sandbox's init (PID 1 inside), as the launcher sees it */
   int pidfd;             /* readable once init has ended; -1 when the kernel has no pidfd */
   int report;            /* read end of the pipe init and the program report on */
+  int limit;             /* read end of the limit pipe (the runtime names a limit it reached) */
   struct timespec start; /* when init was created */
   const char *killed;    /* the outcome the launcher imposed ("timeout", "memory") or NULL */
   long peak_kb;          /* the largest resident total the watchdog saw */
@@ -156,7 +177,7 @@ typedef struct OXRun {
 } OXRun;
 
 typedef struct OXResult {
-  const char *outcome; /* exited, signaled, timeout, cpu, memory, setup-failed */
+  const char *outcome; /* exited, signaled, timeout, cpu, memory, threads, setup-failed */
   int code;            /* the exit code, -1: none */
   int signal;          /* the terminating signal, 0: none */
   long wall_ms;        /* from the start of init to its end */
@@ -203,7 +224,8 @@ static void omniX_defaults(OXOptions *o) {
   o->wall_ms = 20000;
   o->memory_mb = 512;
   o->address_space_mb = 4096;
-  o->processes = 64;
+  o->processes = 256;
+  o->threads = 256;
   o->file_size_mb = 64;
   o->open_files = 64;
   o->uid = 65534;
@@ -250,7 +272,7 @@ static int omniX_parse(OXOptions *o, int argc, char **argv) {
   size_t nro = 0;
   int i;
   o->ro = calloc((size_t)argc + 1, sizeof *o->ro);
-  o->env = calloc((size_t)argc + 5, sizeof *o->env);
+  o->env = calloc((size_t)argc + 9, sizeof *o->env);
   if (!o->ro || !o->env) return omniX_fail("out of memory");
   for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
     if (i + 1 >= argc) return omniX_failx("%s wants a value", argv[i]);
@@ -281,19 +303,53 @@ static int omniX_resolve(OXOptions *o) {
   return 0;
 }
 
-/* The environment: the four fixed variables, then the --env pairs (which may replace them). */
+/* The program's stack: half the memory limit (at most the runtime's 1 GiB), so that a runaway
+   recursion ends as `stack overflow` with room to spare below the watchdog's kill. */
+static long omniX_stack_mb(const OXOptions *o) {
+  long mb = o->memory_mb ? o->memory_mb / 2 : OMNIX_STACK_MB;
+  return mb < OMNIX_MIN_STACK_MB ? OMNIX_MIN_STACK_MB : mb > OMNIX_STACK_MB ? OMNIX_STACK_MB : mb;
+}
+
+/* Each thread's: at most the program's, and small enough that --threads stacks, the program's
+   stack, the memory limit's worth of heap and a reserve all fit in the address space. */
+static long omniX_thread_stack_mb(const OXOptions *o) {
+  long mb = omniX_stack_mb(o), room;
+  if (mb > OMNIX_THREAD_STACK_MB) mb = OMNIX_THREAD_STACK_MB;
+  if (o->address_space_mb && o->threads) {
+    room = (o->address_space_mb - omniX_stack_mb(o) - o->memory_mb - OMNIX_AS_RESERVE_MB) / o->threads;
+    if (room < mb) mb = room;
+  }
+  return mb < OMNIX_MIN_STACK_MB ? OMNIX_MIN_STACK_MB : mb;
+}
+
+/* The runtime's limits (replacing any --env of the same names). */
+static void omniX_runtime_env(const OXOptions *o) {
+  static char vars[4][48];
+  snprintf(vars[0], sizeof vars[0], "OMNI_STACK_MB=%ld", omniX_stack_mb(o));
+  snprintf(vars[1], sizeof vars[1], "OMNI_THREAD_STACK_MB=%ld", omniX_thread_stack_mb(o));
+  snprintf(vars[2], sizeof vars[2], "OMNI_MAX_THREADS=%ld", o->threads);
+  snprintf(vars[3], sizeof vars[3], "OMNI_LIMIT_FD=%d", OMNIX_LIMIT_FD);
+  omniX_setenv(o->env, vars[0]);
+  omniX_setenv(o->env, vars[1]);
+  omniX_setenv(o->env, vars[2]);
+  omniX_setenv(o->env, vars[3]);
+}
+
+/* The environment: the four fixed variables, the --env pairs (which may replace them), then
+   the runtime's limits. */
 static void omniX_environment(OXOptions *o, int argc, char **argv) {
   static char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8];
   int i;
   snprintf(home, sizeof home, "HOME=%s", o->dir);
   snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", o->dir);
-  memset(o->env, 0, ((size_t)argc + 5) * sizeof *o->env);
+  memset(o->env, 0, ((size_t)argc + 9) * sizeof *o->env);
   o->env[0] = "PATH=/usr/bin:/bin";
   o->env[1] = home;
   o->env[2] = tmpdir;
   o->env[3] = "LANG=C.UTF-8";
   for (i = 1; i + 1 < argc && strcmp(argv[i], "--") != 0; i += 2)
     if (strcmp(argv[i], "--env") == 0) omniX_setenv(o->env, argv[i + 1]);
+  omniX_runtime_env(o);
 }
 
 /* ---------------------------------------------------------------- init: the file system */
@@ -460,10 +516,14 @@ static void omniX_close_range(unsigned lo, unsigned hi) {
   for (fd = lo; fd <= hi && fd < 1048576; fd++) close((int)fd);
 }
 
-/* Close every fd above 2 except keep. */
-static void omniX_close_fds(int keep) {
-  omniX_close_range(3, (unsigned)keep - 1);
-  omniX_close_range((unsigned)keep + 1, ~0U);
+/* Put the limit pipe at OMNIX_LIMIT_FD and the report pipe at OMNIX_REPORT_FD (both close on
+   exec; the program reopens the first), and close every other fd above 2. */
+static int omniX_place_fds(int report, int limit) {
+  int r = fcntl(report, F_DUPFD_CLOEXEC, 10), l = fcntl(limit, F_DUPFD_CLOEXEC, 10);
+  if (r < 0 || l < 0) return omniX_fail("dup the pipes");
+  if (dup3(l, OMNIX_LIMIT_FD, O_CLOEXEC) < 0 || dup3(r, OMNIX_REPORT_FD, O_CLOEXEC) < 0) return omniX_fail("place the pipes");
+  omniX_close_range(OMNIX_REPORT_FD + 1, ~0U);
+  return 0;
 }
 
 /* Default handlers and an empty signal mask: nothing inherited from the caller. */
@@ -486,9 +546,13 @@ static int omniX_limit(int resource, const char *name, long value, rlim_t scale,
 
 static int omniX_set_limits(const OXOptions *o) {
   struct rlimit none = {0, 0};
+  long nproc = o->processes;
+  /* the runtime refuses the thread beyond --threads; the kernel, which also counts threads
+     still exiting, must not refuse one before */
+  if (nproc && o->threads && nproc < 2 * o->threads + 16) nproc = 2 * o->threads + 16;
   if (omniX_limit(RLIMIT_CPU, "cpu", o->cpu_seconds, 1, 1) < 0) return -1;
   if (omniX_limit(RLIMIT_AS, "as", o->address_space_mb, 1 << 20, 0) < 0) return -1;
-  if (omniX_limit(RLIMIT_NPROC, "nproc", o->processes, 1, 0) < 0) return -1;
+  if (omniX_limit(RLIMIT_NPROC, "nproc", nproc, 1, 0) < 0) return -1;
   if (omniX_limit(RLIMIT_FSIZE, "fsize", o->file_size_mb, 1 << 20, 0) < 0) return -1;
   if (o->open_files && omniX_limit(RLIMIT_NOFILE, "nofile", o->open_files, 1, 0) < 0) return -1;
   return setrlimit(RLIMIT_CORE, &none) < 0 ? omniX_fail("setrlimit core") : 0;
@@ -602,10 +666,12 @@ static void omniX_die(int fd) {
   _exit(OMNIX_SETUP_STATUS);
 }
 
-/* PID 2: limits, no privileges, the filter, then PROGRAM. The report fd closes on exec. */
+/* PID 2: limits, no privileges, the filter, then PROGRAM. The report fd closes on exec; the
+   limit pipe stays open in it. */
 static void omniX_program(const OXOptions *o, int report) {
   omniX_reset_signals();
-  if (omniX_set_limits(o) == 0 && omniX_drop_privileges(o) == 0 && omniX_seccomp() == 0) {
+  if (fcntl(OMNIX_LIMIT_FD, F_SETFD, 0) < 0) omniX_fail("keep the limit pipe open");
+  else if (omniX_set_limits(o) == 0 && omniX_drop_privileges(o) == 0 && omniX_seccomp() == 0) {
     execve(o->argv[0], o->argv, o->env);
     omniX_fail("execve %s", o->argv[0]);
   }
@@ -625,11 +691,12 @@ static int omniX_tie_to_launcher(int alive) {
   return 0;
 }
 
-/* Everything init does before forking the program. */
-static int omniX_init_setup(const OXOptions *o, int report, int alive) {
+/* Everything init does before forking the program; *report moves to OMNIX_REPORT_FD. */
+static int omniX_init_setup(const OXOptions *o, int *report, int alive, int limit) {
   if (omniX_tie_to_launcher(alive) < 0) return -1;
   if (setsid() < 0) return omniX_fail("setsid");
-  omniX_close_fds(report);
+  if (omniX_place_fds(*report, limit) < 0) return -1;
+  *report = OMNIX_REPORT_FD;
   if (o->userns && omniX_map_ids(o) < 0) return -1;
   if (sethostname(OMNIX_HOSTNAME, strlen(OMNIX_HOSTNAME)) < 0) return omniX_fail("sethostname");
   if (omniX_build_root(o) < 0) return -1;
@@ -640,12 +707,12 @@ static long omniX_tv_ms(struct timeval tv) { return (long)tv.tv_sec * 1000 + (lo
 
 /* PID 1: set up, fork the program, reap everything until the program ends, report. Its exit
    makes the kernel kill whatever else is left in the namespace. */
-static int omniX_init(const OXOptions *o, int report, int alive) {
+static int omniX_init(const OXOptions *o, int report, int alive, int limit) {
   OXReport r;
   struct rusage ru;
   pid_t prog, w;
   int st = 0;
-  if (omniX_init_setup(o, report, alive) < 0) omniX_die(report);
+  if (omniX_init_setup(o, &report, alive, limit) < 0) omniX_die(report);
   if ((prog = fork()) < 0) {
     omniX_fail("fork the program");
     omniX_die(report);
@@ -811,12 +878,28 @@ static const char *omniX_signal_name(int sig, char *buf, size_t size) {
   return buf;
 }
 
-/* The program's wait status as reported by init. */
-static void omniX_judge_program(const OXOptions *o, const OXReport *rep, OXResult *res) {
+/* A limit the runtime reported on the limit pipe before exiting ("threads", "memory"). */
+static int omniX_judge_limit(const OXOptions *o, const char *limit, OXResult *res) {
+  if (strcmp(limit, "threads") == 0) {
+    res->outcome = "threads";
+    snprintf(res->message, sizeof res->message, "thread limit of %ld reached", o->threads);
+  } else if (strcmp(limit, "memory") == 0) {
+    res->outcome = "memory";
+    if (o->address_space_mb) snprintf(res->message, sizeof res->message, "out of memory (address-space limit of %ld MiB)", o->address_space_mb);
+    else snprintf(res->message, sizeof res->message, "out of memory");
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* The program's wait status as reported by init, and what it said on the limit pipe. */
+static void omniX_judge_program(const OXOptions *o, const OXReport *rep, const char *limit, OXResult *res) {
   int st = rep->status;
   if (WIFEXITED(st)) {
     res->outcome = "exited";
     res->code = WEXITSTATUS(st);
+    omniX_judge_limit(o, limit, res);
     return;
   }
   res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
@@ -827,8 +910,9 @@ static void omniX_judge_program(const OXOptions *o, const OXReport *rep, OXResul
   }
 }
 
-/* Decide the outcome from what the launcher did, what init reported and how init ended. */
-static void omniX_judge(const OXOptions *o, const OXRun *run, int status, const OXReport *rep, OXResult *res) {
+/* Decide the outcome from what the launcher did, what init and the runtime reported and how
+   init ended. */
+static void omniX_judge(const OXOptions *o, const OXRun *run, int status, const OXReport *rep, const char *limit, OXResult *res) {
   res->code = -1;
   if (run->killed) {
     res->outcome = run->killed;
@@ -839,7 +923,7 @@ static void omniX_judge(const OXOptions *o, const OXRun *run, int status, const 
     res->outcome = "setup-failed";
     snprintf(res->message, sizeof res->message, "%s", rep->message);
   } else if (rep) {
-    omniX_judge_program(o, rep, res);
+    omniX_judge_program(o, rep, limit, res);
   } else {
     char buf[16];
     res->outcome = "setup-failed";
@@ -907,9 +991,9 @@ static pid_t omniX_clone(const OXOptions *o) {
 
 /* Create the sandbox; in the launcher returns with run filled in, or -1 after omniX_fail. */
 static int omniX_start(const OXOptions *o, OXRun *run) {
-  int report[2], alive[2];
+  int report[2], alive[2], limit[2];
   if (!o->userns && chown(o->dir, (uid_t)o->uid, (gid_t)o->gid) < 0) return omniX_fail("chown %s", o->dir);
-  if (pipe2(report, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0) return omniX_fail("pipe");
+  if (pipe2(report, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0 || pipe2(limit, O_CLOEXEC) < 0) return omniX_fail("pipe");
   clock_gettime(CLOCK_MONOTONIC, &run->start);
   fflush(NULL);
   run->init = omniX_clone(o);
@@ -917,11 +1001,14 @@ static int omniX_start(const OXOptions *o, OXRun *run) {
   if (run->init == 0) {
     close(report[0]);
     close(alive[1]);
-    _exit(omniX_init(o, report[1], alive[0]));
+    close(limit[0]);
+    _exit(omniX_init(o, report[1], alive[0], limit[1]));
   }
   close(report[1]);
   close(alive[0]); /* alive[1] stays open (and unwritten) for as long as the launcher lives */
+  close(limit[1]);
   run->report = report[0];
+  run->limit = limit[0];
   run->pidfd = -1;
 #ifdef SYS_pidfd_open
   run->pidfd = (int)syscall(SYS_pidfd_open, run->init, 0);
@@ -937,12 +1024,22 @@ static int omniX_read_report(int fd, OXReport *rep) {
   return n == (ssize_t)sizeof *rep;
 }
 
+/* The first line the runtime wrote on the limit pipe ("" when none). */
+static void omniX_read_limit(int fd, char *line, size_t size) {
+  ssize_t n;
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  n = read(fd, line, size - 1);
+  line[n > 0 ? n : 0] = 0;
+  line[strcspn(line, "\n")] = 0;
+}
+
 int main(int argc, char **argv) {
   OXOptions o;
   OXRun run;
   OXReport rep;
   OXResult res;
   struct rusage ru;
+  char limit[32];
   int status = 0, got;
   omniX_defaults(&o);
   if (omniX_parse(&o, argc, argv) < 0 || omniX_resolve(&o) < 0) return omniX_early_failure(&o);
@@ -951,8 +1048,9 @@ int main(int argc, char **argv) {
   memset(&ru, 0, sizeof ru);
   if (omniX_start(&o, &run) < 0 || omniX_watch(&o, &run, &status, &ru) < 0) return omniX_early_failure(&o);
   got = omniX_read_report(run.report, &rep);
+  omniX_read_limit(run.limit, limit, sizeof limit);
   memset(&res, 0, sizeof res);
-  omniX_judge(&o, &run, status, got ? &rep : NULL, &res);
+  omniX_judge(&o, &run, status, got ? &rep : NULL, limit, &res);
   res.wall_ms = omniX_elapsed_ms(&run);
   res.cpu_ms = omniX_tv_ms(ru.ru_utime) + omniX_tv_ms(ru.ru_stime);
   if (got && rep.kind == OMNIX_RAN && rep.cpu_ms > res.cpu_ms) res.cpu_ms = rep.cpu_ms;

@@ -252,7 +252,12 @@ static inline void omni_drop(OState *S, OValue v) {
   }
 }
 
-void *omniO_alloc(OState *S, size_t size, OType type); /* rc 1, flags 0; never returns NULL */
+void *omniO_alloc(OState *S, size_t size, OType type); /* rc 1, flags 0; never NULL (out of memory ends the run) */
+void *omniO_try_alloc(OState *S, size_t size, OType type); /* the same, but NULL when size cannot be had */
+size_t omniO_items_fit(size_t header, size_t item); /* most items an object of header + n * item can hold */
+int omniO_can_hold(double bytes); /* 0 when that much could never be had (address-space limit, RAM + swap) */
+void *omniO_xmalloc(size_t size);           /* malloc that never returns NULL (out of memory ends the run) */
+void *omniO_xrealloc(void *p, size_t size); /* realloc, likewise */
 void omniO_free_memory(OState *S, OObj *o);           /* return an object's memory */
 void omniO_pool_release(OState *S); /* a finishing state hands its pooled memory on */
 void omniO_pool_adopt(OState *S);   /* a starting state takes pooled memory left by others */
@@ -424,6 +429,7 @@ void omniIO_buf_put(OBuf *b, const char *s, size_t n);
 int omniIO_print(OState *S, OBuf *b, OValue v, int write); /* 0, or -1 with an error raised */
 void omniIO_out(const char *s, size_t n);                  /* buffered stdout */
 void omniIO_flush(void);
+int omniIO_try_flush(void); /* flush unless another thread holds stdout's lock; 1 if flushed */
 void omniIO_echo(OState *S, OValue v); /* a session's result: v as write prints it, then a newline */
 
 /* ---------------------------------------------------------------- equality and hashing */
@@ -450,6 +456,14 @@ extern void (*omniR_fault_hook)(int sig);
 extern int omniR_threaded; /* set by the first spawn: values stored in globals become shared */ /* what `command-line` returns: argv[0] is skipped */
 /* Report an uncaught error on stderr as `error: MESSAGE IRRITANT...` (flushes stdout first). */
 void omniR_report(OState *S, OValue error);
+/* Limits a launcher sets in the environment (read once; see state.c). */
+size_t omniR_stack_size(void);        /* the program's stack: $OMNI_STACK_MB, default 1 GiB */
+size_t omniR_thread_stack_size(void); /* a spawned thread's: $OMNI_THREAD_STACK_MB, default 256 MiB */
+long omniR_max_threads(void);         /* live spawned threads allowed: $OMNI_MAX_THREADS, 0: no limit */
+/* End the run at a limit of the run: stdout flushed, `error: MESSAGE` on stderr, "LIMIT\n" on
+** $OMNI_LIMIT_FD (how the sandbox learns which limit), exit status 1. Never returns. */
+void omniR_limit_reached(const char *limit, const char *message);
+void omniR_out_of_memory(void); /* malloc failed: the limit "memory", `error: out of memory` */
 
 /* ---------------------------------------------------------------- primitives (generated) */
 /* BEGIN GENERATED PRIMITIVES */

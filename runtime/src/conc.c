@@ -5,10 +5,15 @@
 */
 #include "omnilisp.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-#define OMNI_THREAD_STACK ((size_t)256 << 20) /* reserved per spawned thread */
+#define OMNI_SPAWN_RETRIES 200 /* pthread_create's EAGAIN is retried this many times, 1 ms apart */
+
+static long omniT_live; /* spawned threads that have not finished (atomic) */
 
 struct OThread {
   OObj h;              /* header */
@@ -38,7 +43,7 @@ struct OChannel {
 
 OValue omniT_atom(OState *S, OValue v) {
   OAtom *a = omniO_alloc(S, sizeof(OAtom), OT_ATOM);
-  pthread_mutex_t *mu = malloc(sizeof *mu);
+  pthread_mutex_t *mu = omniO_xmalloc(sizeof *mu);
   pthread_mutexattr_t attr;
   /* recursive: f in (swap! a f) may deref or print a itself */
   pthread_mutexattr_init(&attr);
@@ -93,7 +98,7 @@ OValue omniP_swap_x(OState *S, int argc, OValue *argv) {
   OValue stack_args[8], *args = stack_args, r;
   int i;
   if (!omniT_check_atom(S, "swap!", argv[0])) return OMNI_RAISED;
-  if (argc - 1 > 8) args = malloc(sizeof(OValue) * (size_t)(argc - 1));
+  if (argc - 1 > 8) args = omniO_xmalloc(sizeof(OValue) * (size_t)(argc - 1));
   pthread_mutex_lock(a->lock);
   args[0] = omni_dup(a->value);
   for (i = 2; i < argc; i++) args[i - 1] = omni_dup(argv[i]);
@@ -123,7 +128,7 @@ static void *omniT_thread_main(void *arg) {
   OState S;
   char top;
   OValue r;
-  omniR_state_init(&S, &top, OMNI_THREAD_STACK);
+  omniR_state_init(&S, &top, omniR_thread_stack_size());
   S.thread = th;
   r = omniF_call(&S, th->thunk, 0, NULL);
   if (r == OMNI_RAISED) r = omniE_take(&S), th->raised = 1;
@@ -135,7 +140,29 @@ static void *omniT_thread_main(void *arg) {
   pthread_mutex_unlock(&th->mu);
   omni_drop(&S, (OValue)th); /* the reference the running thread held */
   omniR_state_free(&S);
+  __atomic_sub_fetch(&omniT_live, 1, __ATOMIC_ACQ_REL);
   return NULL;
+}
+
+/* One more live thread; reaching the run's limit (OMNI_MAX_THREADS) ends the run. */
+static void omniT_count_thread(void) {
+  long max = omniR_max_threads();
+  char msg[96];
+  if (__atomic_add_fetch(&omniT_live, 1, __ATOMIC_ACQ_REL) <= max || max == 0) return;
+  snprintf(msg, sizeof msg, "spawn: cannot create a thread (limit of %ld threads reached)", max);
+  omniR_limit_reached("threads", msg);
+}
+
+/* pthread_create, retried while the system is short of threads for a moment (EAGAIN: threads
+   that finished may not have left the kernel yet). 0 or the last error. */
+static int omniT_create(pthread_t *tid, pthread_attr_t *attr, OThread *th) {
+  struct timespec ms = {0, 1000000};
+  int i, err = 0;
+  for (i = 0; i < OMNI_SPAWN_RETRIES; i++) {
+    if ((err = pthread_create(tid, attr, omniT_thread_main, th)) != EAGAIN) return err;
+    nanosleep(&ms, NULL);
+  }
+  return err;
 }
 
 OValue omniP_spawn(OState *S, OValue thunk) {
@@ -152,11 +179,13 @@ OValue omniP_spawn(OState *S, OValue thunk) {
   th->h.rc = 2; /* the caller's reference and the running thread's */
   if (!omniR_threaded) omniR_share_globals(S); /* only this thread exists: no one else sees globals */
   omniO_share(S, (OValue)th);
+  omniT_count_thread();
   pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, OMNI_THREAD_STACK);
+  pthread_attr_setstacksize(&attr, omniR_thread_stack_size());
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  if (pthread_create(&tid, &attr, omniT_thread_main, th) != 0) {
+  if (omniT_create(&tid, &attr, th) != 0) {
     pthread_attr_destroy(&attr);
+    __atomic_sub_fetch(&omniT_live, 1, __ATOMIC_ACQ_REL);
     th->h.rc = 1;
     omni_drop(S, (OValue)th);
     return omniE_raisef(S, "spawn: cannot create a thread");
@@ -202,7 +231,7 @@ static OChannel *omniT_channel_arg(OState *S, const char *name, OValue c) {
 static void omniT_enqueue(OChannel *ch, OValue v) {
   if (ch->count == ch->qcap) {
     size_t i, ncap = ch->qcap ? ch->qcap * 2 : 8;
-    OValue *q = malloc(ncap * sizeof *q);
+    OValue *q = omniO_xmalloc(ncap * sizeof *q);
     for (i = 0; i < ch->count; i++) q[i] = ch->queue[(ch->head + i) % ch->qcap];
     free(ch->queue);
     ch->queue = q;

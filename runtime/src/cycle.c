@@ -18,8 +18,7 @@
 static void omniG_push(OFreeStack *st, OObj *o) {
   if (st->len == st->cap) {
     st->cap = st->cap ? st->cap * 2 : 256;
-    st->items = realloc(st->items, st->cap * sizeof *st->items);
-    if (!st->items) abort();
+    st->items = omniO_xrealloc(st->items, st->cap * sizeof *st->items);
   }
   st->items[st->len++] = o;
 }

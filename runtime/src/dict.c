@@ -15,16 +15,6 @@
 
 #define OMNI_D_MIN_CAP 8
 
-/* malloc/realloc that never returns NULL. */
-static void *omniD_realloc(void *p, size_t size) {
-  void *q = realloc(p, size ? size : 1);
-  if (!q) {
-    fputs("omnilisp: out of memory\n", stderr);
-    abort();
-  }
-  return q;
-}
-
 OValue omniD_new(OState *S) {
   ODict *d = omniO_alloc(S, sizeof(ODict), OT_DICT);
   d->count = 0;
@@ -78,13 +68,13 @@ static void omniD_rebuild(ODict *d) {
   omniD_compact(d);
   if (d->count * 2 > cap) cap *= 2;
   if (cap != d->cap) {
-    d->entries = omniD_realloc(d->entries, cap * sizeof(ODictEntry));
+    d->entries = omniO_xrealloc(d->entries, cap * sizeof(ODictEntry));
     d->cap = cap;
   }
   while (nslots < cap * 2) nslots *= 2;
   if (nslots != d->nslots) {
     free(d->slots);
-    d->slots = omniD_realloc(NULL, nslots * sizeof(int32_t));
+    d->slots = omniO_xrealloc(NULL, nslots * sizeof(int32_t));
     d->nslots = nslots;
   }
   memset(d->slots, 0xff, nslots * sizeof(int32_t)); /* every slot -1 */

@@ -18,8 +18,7 @@ void omniIO_buf_put(OBuf *b, const char *s, size_t n) {
     size_t cap = b->cap ? b->cap * 2 : 64;
     char *data;
     while (cap < b->len + n) cap *= 2;
-    data = realloc(b->data, cap);
-    if (!data) abort();
+    data = omniO_xrealloc(b->data, cap);
     b->data = data;
     b->cap = cap;
   }
@@ -286,8 +285,14 @@ static void omniIO_register(void) {
 void omniIO_out(const char *s, size_t n) {
   pthread_once(&omniIO_once, omniIO_register);
   pthread_mutex_lock(&omniIO_out_lock);
-  omniIO_buf_put(&omniIO_outbuf, s, n);
-  if (omniIO_outbuf.len >= OMNI_OUT_FLUSH_AT) omniIO_drain();
+  if (n >= OMNI_OUT_FLUSH_AT) { /* a large piece goes out as it is, not through the buffer */
+    omniIO_drain();
+    fwrite(s, 1, n, stdout);
+    fflush(stdout);
+  } else {
+    omniIO_buf_put(&omniIO_outbuf, s, n);
+    if (omniIO_outbuf.len >= OMNI_OUT_FLUSH_AT) omniIO_drain();
+  }
   pthread_mutex_unlock(&omniIO_out_lock);
 }
 
@@ -295,6 +300,13 @@ void omniIO_flush(void) {
   pthread_mutex_lock(&omniIO_out_lock);
   omniIO_drain();
   pthread_mutex_unlock(&omniIO_out_lock);
+}
+
+int omniIO_try_flush(void) {
+  if (pthread_mutex_trylock(&omniIO_out_lock) != 0) return 0;
+  omniIO_drain();
+  pthread_mutex_unlock(&omniIO_out_lock);
+  return 1;
 }
 
 /* ---------------------------------------------------------------- primitives */

@@ -19,16 +19,6 @@ OValue omniL_cons(OState *S, OValue car, OValue cdr) {
   return (OValue)p;
 }
 
-/* malloc that never returns NULL. */
-static void *omniL_malloc(size_t size) {
-  void *p = malloc(size ? size : 1);
-  if (!p) {
-    fputs("omnilisp: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
 /* A list under construction: head, and the place where the next pair goes. */
 typedef struct OListBuilder {
   OValue head;  /* the list so far (owned) */
@@ -258,7 +248,7 @@ static OValue omniL_map(OState *S, const char *name, int collect, int argc, OVal
   for (i = 1; i < argc; i++)
     if (omniL_length_of(S, name, argv[i]) < 0) return OMNI_RAISED;
   omniL_builder_init(&b);
-  cur = omniL_malloc(2 * (size_t)k * sizeof(OValue));
+  cur = omniO_xmalloc(2 * (size_t)k * sizeof(OValue));
   args = k <= 8 ? small : cur + k;
   for (i = 0; i < k; i++) cur[i] = argv[i + 1];
   for (;;) {
@@ -339,7 +329,7 @@ OValue omniP_foldr(OState *S, OValue a0, OValue a1, OValue a2) {
   OValue *xs, acc, l;
   if (!omniL_callable(a0)) return omniE_type(S, "foldr", "procedure", a0);
   if ((n = omniL_length_of(S, "foldr", a2)) < 0) return OMNI_RAISED;
-  xs = omniL_malloc((size_t)n * sizeof(OValue));
+  xs = omniO_xmalloc((size_t)n * sizeof(OValue));
   for (i = 0, l = a2; i < n; i++, l = omni_cdr(l)) xs[i] = omni_car(l);
   acc = omni_dup(a1);
   for (i = n - 1; i >= 0 && acc != OMNI_RAISED; i--) {
@@ -353,6 +343,16 @@ OValue omniP_foldr(OState *S, OValue a0, OValue a1, OValue a2) {
 }
 
 /* ---------------------------------------------------------------- building lists */
+
+/* Whether the pairs of (range start end step) could be had; else `range: cannot allocate N elements`. */
+static int omniL_range_fits(OState *S, int64_t start, int64_t end, int64_t step) {
+  uint64_t n = 0;
+  if (step > 0 && end > start) n = ((uint64_t)(end - start) + (uint64_t)step - 1) / (uint64_t)step;
+  if (step < 0 && end < start) n = ((uint64_t)(start - end) + (uint64_t)-step - 1) / (uint64_t)-step;
+  if (omniO_can_hold((double)n * sizeof(OPair))) return 1;
+  omniE_raisef(S, "range: cannot allocate %llu elements", (unsigned long long)n);
+  return 0;
+}
 
 OValue omniP_range(OState *S, int argc, OValue *argv) {
   int64_t start = 0, end, step = 1, i;
@@ -368,6 +368,7 @@ OValue omniP_range(OState *S, int argc, OValue *argv) {
     if (argc == 3) step = omni_int(argv[2]);
   }
   if (step == 0) return omniE_raisef(S, "range: step must not be zero");
+  if (!omniL_range_fits(S, start, end, step)) return OMNI_RAISED;
   omniL_builder_init(&b);
   /* |i| and |step| are below 2^61, so i + step never overflows an int64_t */
   for (i = start; step > 0 ? i < end : i > end; i += step) omniL_push(S, &b, omni_mkint(i));
@@ -403,7 +404,7 @@ OValue omniP_zip(OState *S, int argc, OValue *argv) {
     if ((len = omniL_length_of(S, "zip", argv[j])) < 0) return OMNI_RAISED;
     if (n < 0 || len < n) n = len;
   }
-  cur = omniL_malloc((size_t)argc * sizeof(OValue));
+  cur = omniO_xmalloc((size_t)argc * sizeof(OValue));
   for (j = 0; j < argc; j++) cur[j] = argv[j];
   omniL_builder_init(&out);
   for (i = 0; i < n; i++) {
@@ -427,7 +428,7 @@ OValue omniP_apply(OState *S, int argc, OValue *argv) {
   if (n < 0) return OMNI_RAISED;
   total = (size_t)(argc - 2) + (size_t)n;
   if (total > 0x7fffffff) return omniE_raisef(S, "apply: too many arguments");
-  args = total <= 8 ? small : omniL_malloc(total * sizeof(OValue));
+  args = total <= 8 ? small : omniO_xmalloc(total * sizeof(OValue));
   for (i = 0; i < (size_t)(argc - 2); i++) args[i] = omni_dup(argv[i + 1]);
   for (l = last; omni_is_pair(l); l = omni_cdr(l)) args[i++] = omni_dup(omni_car(l));
   r = omniF_call(S, argv[0], (int)total, args);
@@ -464,7 +465,7 @@ OValue omniP_sort(OState *S, OValue a0, OValue a1) {
   if (!omniL_callable(a1)) return omniE_type(S, "sort", "procedure", a1);
   if ((n = omniL_length_of(S, "sort", a0)) < 0) return OMNI_RAISED;
   if (n == 0) return OMNI_NIL;
-  xs = omniL_malloc(2 * (size_t)n * sizeof(OValue));
+  xs = omniO_xmalloc(2 * (size_t)n * sizeof(OValue));
   for (i = 0, l = a0; i < n; i++, l = omni_cdr(l)) xs[i] = omni_car(l);
   if (omniL_msort(S, a1, xs, xs + n, (size_t)n) < 0) {
     free(xs);

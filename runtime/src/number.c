@@ -689,7 +689,7 @@ OValue omniP_string_to_number(OState *S, OValue a0) {
   if (r == 1) return omni_mkint(i);
   if (r == -1) return OMNI_NIL;
   if (!omniN_float_syntax(str->data, str->len)) return OMNI_NIL;
-  copy = str->len < sizeof small ? small : malloc(str->len + 1);
+  copy = str->len < sizeof small ? small : omniO_xmalloc(str->len + 1);
   memcpy(copy, str->data, str->len);
   copy[str->len] = 0;
   d = strtod(copy, NULL);

@@ -8,10 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
 
-static void omniO_out_of_memory(void) {
-  fputs("error: out of memory\n", stderr);
-  abort();
+#define OMNI_MAX_OBJECT ((size_t)1 << 40) /* larger objects are refused (AddressSanitizer's bound) */
+#define OMNI_SURELY_FITS ((size_t)64 << 20) /* sizes below this are not checked by omniO_can_hold */
+
+/* Out of memory ends the run (reported like a limit: see omniR_limit_reached). */
+#define omniO_out_of_memory() omniR_out_of_memory()
+
+void *omniO_xmalloc(size_t size) {
+  void *p = size <= OMNI_MAX_OBJECT ? malloc(size ? size : 1) : NULL;
+  if (!p) omniO_out_of_memory();
+  return p;
+}
+
+void *omniO_xrealloc(void *p, size_t size) {
+  void *q = size <= OMNI_MAX_OBJECT ? realloc(p, size ? size : 1) : NULL;
+  if (!q) omniO_out_of_memory();
+  return q;
 }
 
 /*
@@ -38,7 +53,7 @@ static void omniO_refill(OState *S, size_t cls) {
   S->pool[cls] = first;
 }
 
-void *omniO_alloc(OState *S, size_t size, OType type) {
+void *omniO_try_alloc(OState *S, size_t size, OType type) {
   size_t cls = (size + 7) / 8 - 1;
   OObj *o;
   if (OMNI_POOLED && S && cls < OMNI_POOL_CLASSES) {
@@ -47,15 +62,35 @@ void *omniO_alloc(OState *S, size_t size, OType type) {
     S->pool[cls] = *(void **)o;
     memset(o, 0, (cls + 1) * 8);
     o->aux = (uint16_t)(cls + 1);
-  } else {
-    o = calloc(1, size);
-    if (!o) omniO_out_of_memory();
+  } else if (!omniO_can_hold((double)size) || !(o = calloc(1, size))) {
+    return NULL;
   }
   o->rc = 1;
   o->type = (uint8_t)type;
   if (type >= OT_FIRST_MUTABLE && S && S->roots.len > (S->gc_threshold ? S->gc_threshold : 10000))
     omniG_collect(S);
   return o;
+}
+
+void *omniO_alloc(OState *S, size_t size, OType type) {
+  void *o = omniO_try_alloc(S, size, type);
+  if (!o) omniO_out_of_memory();
+  return o;
+}
+
+size_t omniO_items_fit(size_t header, size_t item) {
+  return (OMNI_MAX_OBJECT - header) / item;
+}
+
+/* Whether bytes more could ever be had: within the address-space limit and the machine's memory. */
+int omniO_can_hold(double bytes) {
+  struct rlimit rl;
+  struct sysinfo si;
+  if (bytes < (double)OMNI_SURELY_FITS) return 1;
+  if (bytes > (double)OMNI_MAX_OBJECT) return 0;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && bytes > (double)rl.rlim_cur) return 0;
+  if (sysinfo(&si) == 0 && bytes > ((double)si.totalram + (double)si.totalswap) * si.mem_unit) return 0;
+  return 1;
 }
 
 /*
@@ -108,8 +143,7 @@ void omniO_dec_slow(OState *S, OObj *o) {
 static void omniO_push(OFreeStack *st, OObj *o) {
   if (st->len == st->cap) {
     st->cap = st->cap ? st->cap * 2 : 256;
-    st->items = realloc(st->items, st->cap * sizeof *st->items);
-    if (!st->items) omniO_out_of_memory();
+    st->items = omniO_xrealloc(st->items, st->cap * sizeof *st->items);
   }
   st->items[st->len++] = o;
 }

@@ -1,5 +1,6 @@
 /*
-** state.c — per-thread state, program start-up on a large stack, exit, and the primitives that
+** state.c — per-thread state, program start-up on a large stack, the limits a launcher sets
+** (stack sizes, live threads), ending the run when one is reached, exit, and the primitives that
 ** talk to the process (command-line, exit, getenv, current-time-ms).
 */
 #include "omnilisp.h"
@@ -11,9 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
-#define OMNI_MAIN_STACK ((size_t)1 << 30) /* 1 GiB reserved; pages are committed on use */
+#define OMNI_MAIN_STACK_MB 1024  /* default program stack (reserved; pages are committed on use) */
+#define OMNI_THREAD_STACK_MB 256 /* default stack of a spawned thread */
+#define OMNI_MIN_STACK_MB 2      /* smallest stack the environment may ask for */
+#define OMNI_MAX_STACK_MB 65536  /* largest */
 #define OMNI_STACK_RESERVE ((size_t)1 << 20) /* kept free below the limit for C primitives */
+#define OMNI_LIMITED_ARENAS 8    /* malloc arenas when threads are limited (each reserves 64 MiB) */
 
 static int omniR_argc;    /* program arguments (argv[0] excluded) */
 static char **omniR_argv; /* their text */
@@ -43,8 +52,7 @@ OValue *omniR_cell(const char *name, size_t len) {
   for (c = omniR_cells; c; c = c->next)
     if (strlen(c->name) == len && memcmp(c->name, name, len) == 0) break;
   if (!c) {
-    c = malloc(sizeof(OCell) + len + 1);
-    if (!c) abort();
+    c = omniO_xmalloc(sizeof(OCell) + len + 1);
     memcpy(c->name, name, len);
     c->name[len] = 0;
     c->value = OMNI_UNINIT;
@@ -63,6 +71,86 @@ void omniR_share_globals(OState *S) {
   pthread_mutex_lock(&omniR_cells_mu);
   for (c = omniR_cells; c; c = c->next) omniO_share(S, c->value);
   pthread_mutex_unlock(&omniR_cells_mu);
+}
+
+/*
+** Limits a launcher (omni-sandbox) sets through the environment, read once:
+**   OMNI_STACK_MB         the program's stack (default 1024): inside a memory limit it must be
+**                         smaller, so that a runaway recursion ends as `stack overflow`
+**   OMNI_THREAD_STACK_MB  each spawned thread's stack (default 256)
+**   OMNI_MAX_THREADS      live spawned threads allowed (default: no limit of the runtime's own);
+**                         spawning one more ends the run (omniR_limit_reached)
+**   OMNI_LIMIT_FD         an fd on which the run's end at a limit is reported, as one line
+**                         "threads" or "memory" (default: none)
+*/
+typedef struct ORLimits {
+  size_t stack;        /* bytes reserved for the program's stack */
+  size_t thread_stack; /* bytes reserved for each spawned thread's stack */
+  long max_threads;    /* live spawned threads allowed, 0: no limit */
+  int fd;              /* where a limit reached is reported, -1: nowhere */
+} ORLimits;
+
+static ORLimits omniR_lim;                              /* the limits, once read */
+static pthread_once_t omniR_lim_once = PTHREAD_ONCE_INIT; /* reads them */
+static int omniR_ending;                                /* a limit ends the run (atomic) */
+
+/* A non-negative number from the environment in [lo, hi], or dflt when unset or invalid. */
+static long omniR_env_long(const char *name, long dflt, long lo, long hi) {
+  const char *s = getenv(name);
+  char *end;
+  long v;
+  if (!s || !*s) return dflt;
+  v = strtol(s, &end, 10);
+  if (*end || v < 0) return dflt;
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void omniR_read_limits(void) {
+  omniR_lim.stack = (size_t)omniR_env_long("OMNI_STACK_MB", OMNI_MAIN_STACK_MB, OMNI_MIN_STACK_MB, OMNI_MAX_STACK_MB) << 20;
+  omniR_lim.thread_stack = (size_t)omniR_env_long("OMNI_THREAD_STACK_MB", OMNI_THREAD_STACK_MB, OMNI_MIN_STACK_MB, OMNI_MAX_STACK_MB) << 20;
+  omniR_lim.max_threads = omniR_env_long("OMNI_MAX_THREADS", 0, 0, 1L << 20);
+  omniR_lim.fd = (int)omniR_env_long("OMNI_LIMIT_FD", -1, 0, 1 << 20);
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+  /* every arena reserves 64 MiB of address space: bound them when the run bounds threads */
+  if (omniR_lim.max_threads) mallopt(M_ARENA_MAX, OMNI_LIMITED_ARENAS);
+#endif
+}
+
+static const ORLimits *omniR_limits(void) {
+  pthread_once(&omniR_lim_once, omniR_read_limits);
+  return &omniR_lim;
+}
+
+size_t omniR_stack_size(void) { return omniR_limits()->stack; }
+size_t omniR_thread_stack_size(void) { return omniR_limits()->thread_stack; }
+long omniR_max_threads(void) { return omniR_limits()->max_threads; }
+
+/* Write stdout's pending bytes unless another thread holds them past a short wait. */
+static void omniR_flush_final(void) {
+  struct timespec ms = {0, 1000000};
+  int i;
+  for (i = 0; i < 100; i++) {
+    if (omniIO_try_flush()) return;
+    nanosleep(&ms, NULL);
+  }
+}
+
+void omniR_limit_reached(const char *limit, const char *message) {
+  const ORLimits *l = omniR_limits();
+  char line[32];
+  if (__atomic_exchange_n(&omniR_ending, 1, __ATOMIC_ACQ_REL)) for (;;) pause(); /* another thread ends the run */
+  omniR_flush_final();
+  fprintf(stderr, "error: %s\n", message);
+  fflush(stderr);
+  if (l->fd >= 0) {
+    snprintf(line, sizeof line, "%s\n", limit);
+    if (write(l->fd, line, strlen(line)) < 0) { /* no launcher listening */ }
+  }
+  _exit(1);
+}
+
+void omniR_out_of_memory(void) {
+  omniR_limit_reached("memory", "out of memory");
 }
 
 void omniR_set_args(int argc, char **argv) {
@@ -183,7 +271,7 @@ static void *omniR_main_thread(void *arg) {
   OState S;
   char top;
   OValue r;
-  omniR_state_init(&S, &top, OMNI_MAIN_STACK);
+  omniR_state_init(&S, &top, omniR_stack_size());
   r = run->program(&S);
   if (r != OMNI_RAISED) {
     omni_drop(&S, r);
@@ -207,7 +295,7 @@ int omniR_main(int argc, char **argv, OProgram program) {
   pthread_t th;
   omniR_set_args(argc, argv);
   pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, OMNI_MAIN_STACK);
+  pthread_attr_setstacksize(&attr, omniR_stack_size());
   if (pthread_create(&th, &attr, omniR_main_thread, &run) != 0) {
     fputs("error: cannot create the main thread\n", stderr);
     return 1;

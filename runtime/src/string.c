@@ -531,9 +531,9 @@ static uint64_t omniS_hash_name(const char *s, size_t n) {
 
 /* A new immortal symbol or keyword object with a copy of the name. */
 static OSymbol *omniS_new_symbol(const char *name, size_t len, OType type) {
-  OSymbol *sym = calloc(1, sizeof(OSymbol) + len + 1);
+  OSymbol *sym = omniO_xmalloc(sizeof(OSymbol) + len + 1);
   char *copy;
-  if (!sym) abort();
+  memset(sym, 0, sizeof *sym);
   copy = (char *)(sym + 1);
   if (len) memcpy(copy, name, len);
   copy[len] = 0;
@@ -547,8 +547,8 @@ static OSymbol *omniS_new_symbol(const char *name, size_t len, OType type) {
 
 static void omniS_table_grow(OSymTable *t) {
   size_t cap = t->cap ? t->cap * 2 : 256, k;
-  OSymbol **slots = calloc(cap, sizeof(OSymbol *));
-  if (!slots) abort();
+  OSymbol **slots = omniO_xmalloc(cap * sizeof(OSymbol *));
+  memset(slots, 0, cap * sizeof(OSymbol *));
   for (k = 0; k < t->cap; k++) {
     OSymbol *s = t->slots[k];
     size_t j;
@@ -904,6 +904,19 @@ OValue omniP_string_contains_p(OState *S, OValue a0, OValue a1) {
   return omni_bool(omniS_find(s, sub) >= 0);
 }
 
+/* `string-repeat: cannot allocate N elements`, N = nchars * k exactly (it may pass 64 bits). */
+static OValue omniS_cannot_repeat(OState *S, uint64_t nchars, uint64_t k) {
+  char digits[48], *p = digits + sizeof digits - 1;
+#ifdef __SIZEOF_INT128__
+  unsigned __int128 n = (unsigned __int128)nchars * k;
+#else
+  uint64_t n = nchars * k; /* no 128-bit integers: exact below 2^64 only */
+#endif
+  *p = 0;
+  do *--p = (char)('0' + (int)(n % 10)); while ((n /= 10) != 0);
+  return omniE_raisef(S, "string-repeat: cannot allocate %s elements", p);
+}
+
 OValue omniP_string_repeat(OState *S, OValue a0, OValue a1) {
   OString *s = omniS_arg(S, "string-repeat", a0), *r;
   int64_t k;
@@ -917,8 +930,10 @@ OValue omniP_string_repeat(OState *S, OValue a0, OValue a1) {
     return omniE_raisef(S, "string-repeat: expected non-negative int, got %s", buf);
   }
   if (s->len == 0 || k == 0) return omniS_string(S, "", 0);
-  if ((uint64_t)k > ((uint64_t)1 << 32) / s->len) return omniE_raisef(S, "string-repeat: result too long");
-  r = omniO_alloc(S, sizeof(OString) + s->len * (size_t)k + 1, OT_STRING);
+  r = NULL;
+  if ((uint64_t)k <= omniO_items_fit(sizeof(OString) + 1, s->len))
+    r = omniO_try_alloc(S, sizeof(OString) + s->len * (size_t)k + 1, OT_STRING);
+  if (!r) return omniS_cannot_repeat(S, s->nchars, (uint64_t)k);
   r->len = s->len * (size_t)k;
   r->nchars = s->nchars * (size_t)k;
   for (i = 0; i < (size_t)k; i++) memcpy(r->data + i * s->len, s->data, s->len);
@@ -959,8 +974,7 @@ OValue omniP_gensym(OState *S, int argc, OValue *argv) {
   sym = omniS_new_symbol(b.data, b.len, OT_SYMBOL);
   if (omniS_ngensyms == omniS_gensyms_cap) {
     size_t cap = omniS_gensyms_cap ? omniS_gensyms_cap * 2 : 64;
-    OSymbol **list = realloc(omniS_gensyms, cap * sizeof(OSymbol *));
-    if (!list) abort();
+    OSymbol **list = omniO_xrealloc(omniS_gensyms, cap * sizeof(OSymbol *));
     omniS_gensyms = list;
     omniS_gensyms_cap = cap;
   }

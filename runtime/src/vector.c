@@ -9,27 +9,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* malloc that never returns NULL. */
-static void *omniV_malloc(size_t size) {
-  void *p = malloc(size ? size : 1);
-  if (!p) {
-    fputs("omnilisp: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-OValue omniV_new(OState *S, size_t len, OValue fill) {
-  OVector *v;
+/*
+** A vector of len dups of fill, or NULL after raising `NAME: cannot allocate LEN elements` when
+** that much memory cannot be had (the sized allocators: make-vector, list->vector, ...).
+*/
+static OVector *omniV_alloc(OState *S, const char *name, size_t len, OValue fill) {
+  OVector *v = NULL;
   size_t i;
-  if (len > (SIZE_MAX - sizeof(OVector)) / sizeof(OValue)) {
-    fputs("omnilisp: out of memory\n", stderr);
-    abort();
+  if (len <= omniO_items_fit(sizeof(OVector), sizeof(OValue)))
+    v = omniO_try_alloc(S, sizeof(OVector) + len * sizeof(OValue), OT_VECTOR);
+  if (!v) {
+    omniE_raisef(S, "%s: cannot allocate %zu elements", name, len);
+    return NULL;
   }
-  v = omniO_alloc(S, sizeof(OVector) + len * sizeof(OValue), OT_VECTOR);
   v->len = len;
   v->items = (OValue *)(v + 1);
   for (i = 0; i < len; i++) v->items[i] = omni_dup(fill);
+  return v;
+}
+
+OValue omniV_new(OState *S, size_t len, OValue fill) {
+  OVector *v = omniV_alloc(S, "vector", len, fill);
+  if (!v) omniR_out_of_memory();
   return (OValue)v;
 }
 
@@ -73,11 +74,13 @@ OValue omniP_vector(OState *S, int argc, OValue *argv) {
 }
 
 OValue omniP_make_vector(OState *S, int argc, OValue *argv) {
+  OVector *v;
   int64_t n;
   if (!omni_is_int(argv[0])) return omniE_type(S, "make-vector", "int", argv[0]);
   n = omni_int(argv[0]);
   if (n < 0) return omniE_raisef(S, "make-vector: expected non-negative int, got %lld", (long long)n);
-  return omniV_new(S, (size_t)n, argc >= 2 ? argv[1] : OMNI_NIL);
+  v = omniV_alloc(S, "make-vector", (size_t)n, argc >= 2 ? argv[1] : OMNI_NIL);
+  return v ? (OValue)v : OMNI_RAISED;
 }
 
 OValue omniP_vector_ref(OState *S, OValue a0, OValue a1) {
@@ -125,7 +128,7 @@ OValue omniP_list_to_vector(OState *S, OValue a0) {
     l = omni_cdr(l);
   }
   if (l != OMNI_NIL) return omniE_type(S, "list->vector", "list", a0);
-  r = omniV_new(S, n, OMNI_NIL);
+  if (!(r = (OValue)omniV_alloc(S, "list->vector", n, OMNI_NIL))) return OMNI_RAISED;
   for (i = 0, l = a0; i < n; i++, l = omni_cdr(l)) omniV_vec(r)->items[i] = omni_dup(omni_car(l));
   return r;
 }
@@ -149,7 +152,7 @@ OValue omniP_vector_copy(OState *S, int argc, OValue *argv) {
   if (argc > 2 && (end = omniV_index(S, "vector-copy", argv[2], v->len, 1)) < 0) return OMNI_RAISED;
   if (start > end)
     return omniE_raisef(S, "vector-copy: start %lld is greater than end %lld", (long long)start, (long long)end);
-  r = omniV_new(S, (size_t)(end - start), OMNI_NIL);
+  if (!(r = (OValue)omniV_alloc(S, "vector-copy", (size_t)(end - start), OMNI_NIL))) return OMNI_RAISED;
   for (i = 0; i < (size_t)(end - start); i++) omniV_vec(r)->items[i] = omni_dup(v->items[start + (int64_t)i]);
   return r;
 }
@@ -174,11 +177,11 @@ OValue omniP_vector_map(OState *S, int argc, OValue *argv) {
     OMNI_V_CHECK("vector-map", argv[j]);
     if (omniV_vec(argv[j])->len < n) n = omniV_vec(argv[j])->len;
   }
-  snap = omniV_malloc(k * n * sizeof(OValue));
+  if (!(r = (OValue)omniV_alloc(S, "vector-map", n, OMNI_NIL))) return OMNI_RAISED;
+  snap = omniO_xmalloc(k * n * sizeof(OValue));
   for (j = 0; j < k; j++)
     for (i = 0; i < n; i++) snap[j * n + i] = omni_dup(omniV_vec(argv[j + 1])->items[i]);
-  args = k <= 8 ? small : omniV_malloc(k * sizeof(OValue));
-  r = omniV_new(S, n, OMNI_NIL);
+  args = k <= 8 ? small : omniO_xmalloc(k * sizeof(OValue));
   for (i = 0; i < n; i++) {
     OValue x;
     for (j = 0; j < k; j++) args[j] = omni_dup(snap[j * n + i]);

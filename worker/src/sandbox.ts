@@ -1,6 +1,7 @@
 // Runs untrusted programs through the omni-sandbox launcher (runtime/host/omni-sandbox.c): new
 // namespaces (mount, PID, network, IPC, UTS; user when not root), a minimal read-only root, no
-// privileges, a seccomp filter, rlimits, and wall-clock and resident-memory watchdogs. This side
+// privileges, a seccomp filter, rlimits, wall-clock and resident-memory watchdogs, and the
+// OmniLisp runtime's own limits (stack sizes fitted to the memory limit, live threads). This side
 // adds what only the caller can do: a fresh scratch directory per run (removed afterwards), the
 // cap on the combined size of stdout and stderr, and a backstop timer in case the launcher itself
 // hangs. See the "Sandbox" section of runtime/README.md for what is guaranteed and how.
@@ -25,10 +26,16 @@ export interface SandboxLimits {
   wallMs: number;
   /** Resident memory of all the sandbox's processes together (polled every 5 ms). */
   memoryMb: number;
-  /** Address space per process (RLIMIT_AS); the runtime reserves a 1 GiB stack. */
+  /** Address space per process (RLIMIT_AS); thread stacks are sized so that `threads` of them fit. */
   addressSpaceMb: number;
-  /** Processes and threads (RLIMIT_NPROC; every run has a uid, or a user namespace, of its own). */
+  /** Processes and threads (RLIMIT_NPROC; every run has a uid, or a user namespace, of its own). The launcher raises it to 2 × threads + 16 when lower. */
   processes: number;
+  /**
+   * Live threads of an OmniLisp program, counted by the runtime: spawning one more ends the run
+   * with outcome "threads" (`error: spawn: cannot create a thread (limit of N threads reached)`).
+   * Defaults to `processes` when only that is given.
+   */
+  threads: number;
   /** Largest file the program may write (RLIMIT_FSIZE). */
   fileSizeMb: number;
   /** Open file descriptors (RLIMIT_NOFILE). */
@@ -43,7 +50,8 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   wallMs: 20_000,
   memoryMb: 512,
   addressSpaceMb: 4096,
-  processes: 64,
+  processes: 256,
+  threads: 256,
   fileSizeMb: 64,
   openFiles: 64,
   outputBytes: 1 << 20,
@@ -98,6 +106,8 @@ function effectiveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
     const v = partial[k];
     if (v !== undefined) limits[k] = Math.max(0, Math.floor(v));
   }
+  // a caller that bounds "processes and threads" in one number bounds the runtime's threads too
+  if (partial.threads === undefined && partial.processes !== undefined) limits.threads = limits.processes;
   return limits;
 }
 
@@ -116,7 +126,8 @@ function launcherArgs(run: SandboxRun, program: string, dir: string, limits: San
   const args = ['--dir', dir, '--status-fd', '3', '--uid', 'auto', '--gid', 'auto'];
   args.push('--cpu-seconds', String(limits.cpuSeconds), '--wall-ms', String(limits.wallMs));
   args.push('--memory-mb', String(limits.memoryMb), '--address-space-mb', String(limits.addressSpaceMb));
-  args.push('--processes', String(limits.processes), '--file-size-mb', String(limits.fileSizeMb));
+  args.push('--processes', String(limits.processes), '--threads', String(limits.threads));
+  args.push('--file-size-mb', String(limits.fileSizeMb));
   args.push('--open-files', String(limits.openFiles));
   const readOnly = [...(run.readOnly ?? [])];
   if (!SYSTEM_DIRS.some((d) => program.startsWith(d)) && !readOnly.includes(program)) readOnly.push(program);
