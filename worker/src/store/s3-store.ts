@@ -121,6 +121,9 @@ export class S3Store implements ObjectStore {
     if (opts.accessKeyId && opts.secretAccessKey) {
       config.credentials = { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey };
     }
+    // OmniLisp supports Node.js 20 (package.json engines): the SDK's end-of-support notice for it
+    // would only reach operators as noise on every start. Their own setting wins.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client(config);
   }
 
