@@ -9,7 +9,10 @@
 //   3. a cached POST /v1/run of examples/hello.omni (target: p50 <= 15 ms), with the run's time in
 //      the sandbox, and `omnilisp run` of the same program cached locally for comparison;
 //   4. builds per second with N workers: distinct gcc -O2 executables, then distinct tcc objects,
-//      all submitted at once.
+//      all submitted at once;
+//   5. bystanders: cached POST /v1/run of hello.omni while poison builds (a macro that loops until
+//      the compile-time step limit stops it) are compiling without pause, against the same runs
+//      with nothing else going on (section 3).
 // Everything is stopped and the temporary directories removed at the end, on error and on Ctrl-C.
 //
 //   node bench/service.mjs [--quick] [--workers N] [--concurrency N] [--connections N] [--logs]
@@ -614,6 +617,47 @@ async function throughputBoth() {
   return { gcc, tcc };
 }
 
+// ------------------------------------------------------------------ 5. bystanders of poison compiles
+
+const POISON = '(defmacro forever () (let loop ((i 0)) (loop (+ i 1))))\n(print (forever))\n';
+
+async function bystanders() {
+  log(`5. cached POST /v1/run of hello.omni while poison builds compile without pause: ${P.runs} measured`);
+  const body = { source: helloSource, args: HELLO_ARGS };
+  let stop = false;
+  let poisoned = 0;
+  const limits = new Map();
+  // one poison build in flight at all times: a new one (a new key) as soon as the last has failed
+  const poisonLoop = (async () => {
+    for (let i = 0; !stop; i++) {
+      const r = await mustPost('/v1/builds', { source: `${POISON}; poison ${i} ${Date.now()}`, output: 'shared' }, [202]);
+      for (;;) {
+        const s = await request('GET', `/v1/builds/${r.json.id}`);
+        if (s.json.status === 'failed') {
+          poisoned++;
+          const l = s.json.error?.limit ?? s.json.error?.code;
+          limits.set(l, (limits.get(l) ?? 0) + 1);
+          break;
+        }
+        if (s.json.status === 'completed') throw new Error('a poison build completed');
+        await sleep(20);
+      }
+    }
+  })();
+  await sleep(300); // the first poison compile is running
+  const lat = [];
+  for (let i = 0; i < P.runs; i++) {
+    const r = await mustPost('/v1/run', body, [200]);
+    if (r.json.exitCode !== 0 || !r.json.stdout.includes('Hello, Ada!')) throw new Error(`run answered ${JSON.stringify(r.json)}`);
+    lat.push(r.ms);
+  }
+  stop = true;
+  await poisonLoop;
+  console.log(`\n## 5. cached POST /v1/run of hello.omni while poison builds compile (${P.runs} sequential runs; ${poisoned} poison builds failed meanwhile: ${[...limits].map(([l, n]) => `${n} x ${l}`).join(', ')})\n`);
+  table(['p50 ms', 'p90 ms', 'p99 ms', 'max ms'], [[fmt(pct(lat, 50)), fmt(pct(lat, 90)), fmt(pct(lat, 99)), fmt(Math.max(...lat))]]);
+  return { p50: pct(lat, 50), p99: pct(lat, 99), poisoned };
+}
+
 // ------------------------------------------------------------------ main
 
 async function main() {
@@ -629,6 +673,7 @@ async function main() {
   const run = await cachedRun();
   const cli = await localCli(tmp);
   const tp = await throughputBoth();
+  const by = await bystanders();
 
   const met = (v, target) => (v <= target ? 'met' : 'NOT met');
   console.log('\n## Summary\n');
@@ -650,6 +695,7 @@ async function main() {
       ['node -e 0', `${fmt(cli.node)} ms`, '(info)', '-'],
       [`gcc -O2 builds/s (${P.burst} at once, ${WORKERS} workers)`, tp.gcc.perSec.toFixed(2), '(info)', '-'],
       [`tcc builds/s (${P.burst} at once, ${WORKERS} workers)`, tp.tcc.perSec.toFixed(2), '(info)', '-'],
+      ['cached run p50 / p99 beside poison compiles', `${fmt(by.p50)} / ${fmt(by.p99)} ms`, '(info; alone: section 3)', '-'],
     ],
   );
   const seen = new Map();

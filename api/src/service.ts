@@ -12,6 +12,7 @@ import {
   type BuildSpec,
   type Compiler,
   type Diagnostic,
+  type JobFailure,
   type Manifest,
   type ObjectStore,
   RUN_QUEUE,
@@ -24,8 +25,10 @@ import {
   counters,
   decodeFailure,
   discardArtifact,
+  forgetFailures,
   formatDiagnostic,
   inspectManifest,
+  knownFailure,
   liveWorkers,
   readManifest,
   resetCounters,
@@ -162,11 +165,18 @@ export class Service {
       this.counts.add('hits');
       return { status: 200, body: { id: key, key, status: 'completed', manifest, links: links(key) } };
     }
+    await this.refuseKnownFailure(key);
     if (!live) throw noWorkers();
     this.metrics.cache.inc({ kind: 'build', result: 'miss' });
     this.counts.add('misses');
     const job = await this.enqueueBuild(key, spec);
     return { status: 202, body: { id: key, key, status: await this.state(job), links: links(key) } };
+  }
+
+  /** A key whose build failed by a compile error or a limit is answered 422 at once (the negative cache). */
+  private async refuseKnownFailure(key: string): Promise<void> {
+    const f = await knownFailure(this.redis, this.config.prefix, key);
+    if (f && (f.code === 'compile_error' || f.code === 'compile_limit')) throw compileFailure(f);
   }
 
   /** Adds the build under its key; a failed earlier attempt with that key is replaced. */
@@ -196,7 +206,7 @@ export class Service {
       const base = { id: key, key, status, progress: job.progress, attempts: job.attemptsMade, links: links(key) };
       if (status !== 'failed') return base;
       const f = decodeFailure(job.failedReason);
-      return { ...base, error: { code: f.code, message: f.message }, diagnostics: f.diagnostics ?? [] };
+      return { ...base, error: { code: f.code, message: f.message, ...(f.limit ? { limit: f.limit } : {}) }, diagnostics: f.diagnostics ?? [] };
     }
     // completed builds leave the queue at once: their manifest says they are done
     const manifest = await readManifest(this.store, key);
@@ -250,6 +260,7 @@ export class Service {
       const spec: BuildSpec = { files, entry, target: toolchain.target, output: 'shared', compiler: 'tcc', opt: 0, static: false };
       data = { key: contentKey(spec, { compiler: compilerVersion, runtime: toolchain.runtimeVersion }), spec, stdin: req.stdin, args: req.args, timeoutMs };
     }
+    if (data.spec) await this.refuseKnownFailure(data.key);
     // by key too: a run needs a worker, or it would wait out its time
     if (!(await this.workers()).length) throw noWorkers();
     const started = performance.now();
@@ -267,7 +278,7 @@ export class Service {
       const message = (e as Error).message;
       if (/timed out/i.test(message)) throw new ApiError(504, 'run_timeout', 'no worker finished the run in time');
       const f = decodeFailure(message);
-      if (f.code === 'compile_error') throw compileError(f.diagnostics ?? []);
+      if (f.code === 'compile_error' || f.code === 'compile_limit') throw compileFailure(f);
       if (f.code === 'not_found') throw new ApiError(404, 'not_found', f.message);
       throw new ApiError(500, 'run_failed', f.message);
     } finally {
@@ -294,6 +305,7 @@ export class Service {
   async clearCache(): Promise<{ deleted: number }> {
     await this.counts.flush();
     const deleted = await this.store.deletePrefix('artifacts/');
+    await forgetFailures(this.redis, this.config.prefix);
     await resetCounters(this.redis, this.config.prefix);
     return { deleted };
   }
@@ -321,4 +333,10 @@ function compileError(diagnostics: Diagnostic[]): ApiError {
   const first = diagnostics[0];
   const where = first ? formatDiagnostic(first) : 'the program does not compile';
   return new ApiError(422, 'compile_error', where, { diagnostics });
+}
+
+/** A build's compile error or limit, as the client sees it (422 either way). */
+function compileFailure(f: JobFailure): ApiError {
+  if (f.code !== 'compile_limit') return compileError(f.diagnostics ?? []);
+  return new ApiError(422, 'compile_limit', f.message, { limit: f.limit, diagnostics: f.diagnostics ?? [] });
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildWorker, type Manifest, type ObjectStore, type ServiceConfig, StoreUnavailableError, createStore, storeKeys } from '@omnilisp/worker';
-import { type Api, type RedisServer, eventually, spawnWorker, startApi, startRedis, startWorker, testConfig } from './service-harness.js';
+import { type Api, type RedisServer, type Reply, callApi, eventually, spawnWorker, startApi, startRedis, startWorker, testConfig } from './service-harness.js';
 import { type S3TestServer, s3Env, startS3Server } from './s3-server.js';
 
 const execFileP = promisify(execFile);
@@ -28,13 +28,6 @@ function chain(n: number): { source: string; expected: string } {
   let source = '(define (f0 x) x)\n';
   for (let i = 1; i < n; i++) source += `(define (f${i} x) (if (< x 0) (f${i - 1} (- x)) (+ (f${i - 1} x) ${i})))\n`;
   return { source: `${source}(print (f${n - 1} 0))${fresh()}`, expected: `${(n * (n - 1)) / 2}\n` };
-}
-
-interface Reply {
-  status: number;
-  body: any;
-  headers: Headers;
-  ms: number;
 }
 
 let redis: RedisServer;
@@ -76,21 +69,8 @@ class Service {
     await this.api?.close();
   }
 
-  async call(method: string, route: string, body?: object): Promise<Reply> {
-    const started = performance.now();
-    const res = await fetch(this.api.url + route, {
-      method,
-      headers: body ? { 'content-type': 'application/json' } : {},
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: res.status, body: json, headers: res.headers, ms: performance.now() - started };
+  call(method: string, route: string, body?: object): Promise<Reply> {
+    return callApi(this.api.url, method, route, body);
   }
 
   /** Polls GET /v1/builds/:id until completed (a failed build fails the test). */

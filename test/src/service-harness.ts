@@ -128,8 +128,17 @@ export function configEnv(config: ServiceConfig): Record<string, string> {
     OMNI_RUN_OUTPUT_BYTES: String(config.limits.runOutputBytes),
     OMNI_RUN_MEMORY_MB: String(config.limits.runMemoryMb),
     OMNI_RUN_PROCESSES: String(config.limits.runProcesses),
+    OMNI_COMPILE_TIMEOUT_MS: String(config.compile.timeoutMs),
+    OMNI_COMPILE_MEMORY_MB: String(config.compile.memoryMb),
+    OMNI_CC_TIMEOUT_MS: String(config.compile.ccTimeoutMs),
+    OMNI_CC_MEMORY_MB: String(config.compile.ccMemoryMb),
+    OMNI_FAILED_TTL_S: String(config.compile.failedTtlSeconds),
     LOG_LEVEL: config.logLevel,
   };
+  const { steps, expansionNodes, expansionDepth } = config.compile;
+  if (steps !== undefined) env.OMNI_COMPILE_STEPS = String(steps);
+  if (expansionNodes !== undefined) env.OMNI_COMPILE_EXPANSION_NODES = String(expansionNodes);
+  if (expansionDepth !== undefined) env.OMNI_COMPILE_EXPANSION_DEPTH = String(expansionDepth);
   const s = config.store;
   if (s.s3Endpoint) {
     Object.assign(env, {
@@ -151,6 +160,32 @@ export function spawnWorker(config: ServiceConfig, extraEnv: Record<string, stri
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configEnv(config), ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+  /** Wall time of the request. */
+  ms: number;
+}
+
+/** One HTTP request to the API; a JSON body is parsed (other bodies are kept as text). */
+export async function callApi(url: string, method: string, route: string, body?: object): Promise<Reply> {
+  const started = performance.now();
+  const res = await fetch(url + route, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, body: json, headers: res.headers, ms: performance.now() - started };
 }
 
 /** Polls f until it returns a value other than undefined. */

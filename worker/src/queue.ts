@@ -40,9 +40,11 @@ export interface RunOutcome {
 
 /** Why a job failed, as its failedReason (JSON): compile errors carry their diagnostics. */
 export interface JobFailure {
-  code: 'compile_error' | 'not_found' | 'internal';
+  code: 'compile_error' | 'compile_limit' | 'not_found' | 'internal';
   message: string;
   diagnostics?: Diagnostic[];
+  /** For compile_limit: the bound the compile reached. */
+  limit?: 'time' | 'memory' | 'steps' | 'expansion';
 }
 
 export const encodeFailure = (f: JobFailure): string => JSON.stringify(f);
@@ -58,6 +60,36 @@ export function decodeFailure(reason: string | undefined): JobFailure {
 }
 
 export type BuildResult = Manifest;
+
+// ---------------------------------------------------------------- the negative cache
+
+const failedKey = (prefix: string, key: string) => `${prefix}:failed:${key}`;
+
+/**
+ * Remembers that building key failed for a reason that building it again would repeat (a compile
+ * error or a limit), so the same request is answered at once instead of compiled again.
+ */
+export async function rememberFailure(redis: Redis, prefix: string, key: string, failure: JobFailure, ttlSeconds: number): Promise<void> {
+  if (ttlSeconds > 0) await redis.set(failedKey(prefix, key), encodeFailure(failure), 'EX', ttlSeconds);
+}
+
+/** The remembered failure of key, if any. */
+export async function knownFailure(redis: Redis, prefix: string, key: string): Promise<JobFailure | null> {
+  const raw = await redis.get(failedKey(prefix, key));
+  return raw === null ? null : decodeFailure(raw);
+}
+
+/** Forgets every remembered failure (with the cache); returns how many. */
+export async function forgetFailures(redis: Redis, prefix: string): Promise<number> {
+  let removed = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', failedKey(prefix, '*'), 'COUNT', 500);
+    cursor = next;
+    if (keys.length) removed += await redis.del(...keys);
+  } while (cursor !== '0');
+  return removed;
+}
 
 /**
  * A Redis connection. Workers block on Redis and must retry forever (`maxRetriesPerRequest: null`);

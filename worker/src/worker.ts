@@ -1,14 +1,14 @@
 // The worker: consumes build jobs (compile, link, upload) and run jobs (fetch or build a tcc
 // object, then execute it in the sandbox), and announces what it can build.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RUNTIME_INCLUDE, jitHost } from '@omnilisp/compiler/toolchain';
 import { discardArtifact, inspectManifest, publishArtifact, readManifest, verifiedBody } from './artifacts.js';
-import { type Built, CompileFailure, buildArtifact } from './build.js';
+import { type Built, CompileFailure, buildArtifact, cleanBuildDirs } from './build.js';
+import { CompilePool, CompilerCrashed } from './compile-pool.js';
 import type { ServiceConfig } from './config.js';
 import { type Lease, LocalObjects } from './local-objects.js';
 import {
@@ -24,10 +24,12 @@ import {
   connect,
   count,
   encodeFailure,
+  type JobFailure,
+  rememberFailure,
   withdraw,
 } from './queue.js';
 import { runSandboxed } from './sandbox.js';
-import { type BuildSpec, type Manifest, round, storeKeys } from './spec.js';
+import { type BuildSpec, type Manifest, round } from './spec.js';
 import type { ObjectStore } from './store/index.js';
 import { type Toolchain, compilerVersion, detectToolchains } from './toolchains.js';
 
@@ -45,22 +47,37 @@ export class BuildWorker {
   private readonly compilerVersion = compilerVersion();
   private readonly redis: Redis;
   private readonly workers: Worker[] = [];
+  private readonly pool: CompilePool;
   private heartbeat?: NodeJS.Timeout;
 
   constructor(private readonly deps: WorkerDeps) {
-    this.toolchains = detectToolchains(deps.config.targets);
-    this.redis = connect(deps.config.redisUrl, false);
+    const { config } = deps;
+    this.toolchains = detectToolchains(config.targets);
+    this.redis = connect(config.redisUrl, false);
+    const { timeoutMs, memoryMb, steps, expansionNodes, expansionDepth } = config.compile;
+    const limits = Object.fromEntries(Object.entries({ steps, expansionNodes, expansionDepth }).filter(([, v]) => v !== undefined));
+    // one compile process for each job both queues may run at once
+    this.pool = new CompilePool({ size: 2 * config.worker.concurrency, warm: config.worker.concurrency, timeoutMs, memoryMb, limits });
+  }
+
+  /** Process ids of this worker's compile processes. */
+  compilerPids(): number[] {
+    return this.pool.pids();
   }
 
   /** Starts consuming both queues and announcing this worker's toolchains. */
   async start(): Promise<void> {
     const { config, logger } = this.deps;
+    const cleaned = cleanBuildDirs(config.worker.dir);
+    if (cleaned) logger.info({ cleaned }, 'removed build directories left by stopped workers');
     const options = {
       connection: this.redis,
       prefix: config.prefix,
       concurrency: config.worker.concurrency,
       lockDuration: config.worker.lockMs,
       stalledInterval: config.worker.lockMs,
+      // a job whose worker died is handed to another once; if it stalls again it fails
+      maxStalledCount: 1,
     };
     this.workers.push(new Worker<BuildJob, BuildResult>(BUILD_QUEUE, (job) => this.build(job), options));
     this.workers.push(new Worker<RunJob, RunOutcome>(RUN_QUEUE, (job) => this.run(job), options));
@@ -77,6 +94,8 @@ export class BuildWorker {
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
     await Promise.all(this.workers.map((w) => w.close()));
+    await this.pool.close();
+    cleanBuildDirs(this.deps.config.worker.dir, true);
     await withdraw(this.redis, this.deps.config.prefix, this.id).catch(() => undefined);
     this.redis.disconnect();
   }
@@ -92,21 +111,47 @@ export class BuildWorker {
     return t;
   }
 
-  /** Compiles spec, uploads it (artifact, then manifest) and counts the build. */
+  /**
+   * Compiles spec, uploads it (artifact, then manifest) and counts the build. A build that cannot
+   * succeed by trying again (a compile error, a limit, a compiler crash) fails at once, and the
+   * first two are remembered so the same request is answered without compiling.
+   */
   private async compileAndPublish(key: string, spec: BuildSpec, job: Job): Promise<Built> {
     const { config, store } = this.deps;
     let built: Built;
     try {
-      built = await buildArtifact(key, spec, this.toolchain(spec), this.compilerVersion, config.worker.dir, (stage) => job.updateProgress({ stage }));
+      built = await buildArtifact(key, spec, {
+        toolchain: this.toolchain(spec),
+        compilerVersion: this.compilerVersion,
+        workRoot: config.worker.dir,
+        pool: this.pool,
+        cc: { timeoutMs: config.compile.ccTimeoutMs, memoryMb: config.compile.ccMemoryMb },
+        onStage: (stage) => job.updateProgress({ stage }),
+      });
     } catch (e) {
-      if (!(e instanceof CompileFailure)) throw e;
+      const failure = this.buildFailure(e, key);
+      if (!failure) throw e;
       await count(this.redis, config.prefix, 'builds_failed');
-      throw new UnrecoverableError(encodeFailure({ code: 'compile_error', message: e.message, diagnostics: e.diagnostics }));
+      if (failure.code !== 'internal') await rememberFailure(this.redis, config.prefix, key, failure, config.compile.failedTtlSeconds).catch(() => undefined);
+      throw new UnrecoverableError(encodeFailure(failure));
     }
     await job.updateProgress({ stage: 'uploading' });
     await publishArtifact(store, built.manifest, built.body, spec);
     await count(this.redis, config.prefix, 'builds_completed');
     return built;
+  }
+
+  /** The failure a build error means for the client, or null for errors worth retrying (store, Redis). */
+  private buildFailure(e: unknown, key: string): JobFailure | null {
+    if (e instanceof CompileFailure) {
+      const diagnostics = e.diagnostics;
+      return e.limit ? { code: 'compile_limit', limit: e.limit, message: e.message, diagnostics } : { code: 'compile_error', message: e.message, diagnostics };
+    }
+    if (e instanceof CompilerCrashed) {
+      this.deps.logger.error({ key, err: e.message }, 'internal compiler error');
+      return { code: 'internal', message: 'internal compiler error: the compiler failed on this program (the failure is logged on the worker)' };
+    }
+    return null;
   }
 
   private async build(job: Job<BuildJob>): Promise<BuildResult> {
