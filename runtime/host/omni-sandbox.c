@@ -56,9 +56,10 @@
 **             launcher, which polls the RSS of every process of the sandbox every 5 ms (stacks
 **             are reserved, not resident, so RLIMIT_AS cannot be the memory limit).
 **   runtime   the OmniLisp runtime's own limits, through the environment: its stack is half the
-**             memory limit (OMNI_STACK_MB, at most 1 GiB) so that a runaway recursion ends as
-**             `stack overflow` before the watchdog's kill; each thread's stack is sized so that
-**             --threads of them fit in the address space (OMNI_THREAD_STACK_MB); it counts its
+**             memory limit, at most a quarter of the address space and 1 GiB (OMNI_STACK_MB), so
+**             that a runaway recursion ends as `stack overflow` before the watchdog's kill; each
+**             thread's stack is sized so that --threads of them fit in the address space
+**             (OMNI_THREAD_STACK_MB, at most 256 MiB and the program's stack); it counts its
 **             live threads against --threads (OMNI_MAX_THREADS) and ends the run when one more
 **             is spawned, writing "threads" on the limit pipe (fd 3, OMNI_LIMIT_FD; "memory"
 **             when malloc fails). RLIMIT_NPROC is raised to 2 * threads + 16 when lower: the
@@ -303,11 +304,14 @@ static int omniX_resolve(OXOptions *o) {
   return 0;
 }
 
-/* The program's stack: half the memory limit (at most the runtime's 1 GiB), so that a runaway
-   recursion ends as `stack overflow` with room to spare below the watchdog's kill. */
+/* The program's stack: half the memory limit and a quarter of the address space (at most the
+   runtime's 1 GiB), so that a runaway recursion ends as `stack overflow` with room to spare
+   below the watchdog's kill. */
 static long omniX_stack_mb(const OXOptions *o) {
-  long mb = o->memory_mb ? o->memory_mb / 2 : OMNIX_STACK_MB;
-  return mb < OMNIX_MIN_STACK_MB ? OMNIX_MIN_STACK_MB : mb > OMNIX_STACK_MB ? OMNIX_STACK_MB : mb;
+  long mb = OMNIX_STACK_MB;
+  if (o->memory_mb && o->memory_mb / 2 < mb) mb = o->memory_mb / 2;
+  if (o->address_space_mb && o->address_space_mb / 4 < mb) mb = o->address_space_mb / 4;
+  return mb < OMNIX_MIN_STACK_MB ? OMNIX_MIN_STACK_MB : mb;
 }
 
 /* Each thread's: at most the program's, and small enough that --threads stacks, the program's

@@ -1,7 +1,8 @@
 // The sandbox (runtime/host/omni-sandbox.c through worker/src/sandbox.ts) against hostile
 // programs: each must be stopped and reported, leave nothing behind, and not disturb the next run.
 // One probe program (compiled here with gcc) does every hostile thing, chosen by its first
-// argument; the JIT host runs a cached object inside the sandbox as the service does.
+// argument; the JIT host runs cached objects inside the sandbox as the service does, including
+// OmniLisp programs that reach the runtime's own limits (stack, threads, memory).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_INCLUDE, compileProgram, jitHost } from '@omnilisp/compiler';
-import { DEFAULT_LIMITS, type SandboxResult, type SandboxRun, runSandboxed } from '../../worker/src/sandbox.js';
+import { DEFAULT_LIMITS, type SandboxLimits, type SandboxResult, type SandboxRun, runSandboxed } from '../../worker/src/sandbox.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TRIPLE = execFileSync('gcc', ['-dumpmachine'], { encoding: 'utf8' }).trim();
@@ -127,6 +128,14 @@ static int whoami(void) {
   return 0;
 }
 
+/* Write argv[2] on the limit pipe (fd 3), as the runtime does when it reaches a limit. */
+static int limitfd(const char *what) {
+  char line[64];
+  int n = snprintf(line, sizeof line, "%s\n", what);
+  printf("fd 3: %s\n", write(3, line, (size_t)n) == n ? "ok" : strerror(errno));
+  return 1;
+}
+
 static int syscalls(void) {
   printf("ptrace: %s\n", result((int)ptrace(PTRACE_TRACEME, 0, 0, 0)));
   printf("unshare: %s\n", result(unshare(CLONE_NEWUSER)));
@@ -155,6 +164,7 @@ int main(int argc, char **argv) {
   if (!strcmp(m, "env")) return env();
   if (!strcmp(m, "whoami")) return whoami();
   if (!strcmp(m, "syscalls")) return syscalls();
+  if (!strcmp(m, "limitfd")) return limitfd(argv[2]);
   if (!strcmp(m, "segv")) raise(SIGSEGV);
   return 100;
 }
@@ -245,7 +255,7 @@ describe('omni-sandbox', () => {
   });
 
   it('keeps a fork bomb from starving a concurrent run of processes', async () => {
-    const bomb = runProbe('bomb', { limits: { wallMs: 1500 } });
+    const bomb = runProbe('bomb', { limits: { wallMs: 1500, processes: 64 } });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const r = await runSandboxed({ program: '/bin/sh', args: ['-c', '/bin/echo forked; /bin/echo again'] });
     expect([r.outcome, r.stdout, r.stderr]).toEqual(['exited', 'forked\nagain\n', '']);
@@ -255,7 +265,8 @@ describe('omni-sandbox', () => {
 
   it('kills everything inside when the launcher itself is killed', async () => {
     const dir = fs.mkdtempSync(path.join(work, 'dir-'));
-    const launcher = spawn(LAUNCHER, ['--dir', dir, '--ro', probe, '--processes', '24', '--', probe, 'bomb'], { stdio: 'ignore' });
+    // (--threads below 4 keeps RLIMIT_NPROC at 24: the launcher raises it to 2 * threads + 16)
+    const launcher = spawn(LAUNCHER, ['--dir', dir, '--ro', probe, '--processes', '24', '--threads', '4', '--', probe, 'bomb'], { stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(probeProcesses().length).toBeGreaterThan(1);
     launcher.kill('SIGKILL');
@@ -304,11 +315,23 @@ describe('omni-sandbox', () => {
     }
   });
 
+  it("keeps the runtime's limits out of the caller's reach and derives them from the limits given", async () => {
+    const r = await runProbe('env', { env: { OMNI_MAX_THREADS: '100000', OMNI_STACK_MB: '65536' }, limits: { memoryMb: 100, processes: 40 } });
+    expect(r.stdout).toContain('OMNI_MAX_THREADS=40\n'); // threads follow processes when only processes is given
+    expect(r.stdout).toContain('OMNI_STACK_MB=50\n');
+    expect(r.stdout).toContain('OMNI_THREAD_STACK_MB=50\n'); // no more than the program's stack
+    const off = await runProbe('env', { limits: { memoryMb: 0, addressSpaceMb: 0, threads: 0 } });
+    expect(off.stdout).toMatch(/OMNI_STACK_MB=1024\nOMNI_THREAD_STACK_MB=256\nOMNI_MAX_THREADS=0\n/);
+  });
+
   it('gives the program only the documented environment', async () => {
     const r = await runProbe('env', { env: { GREETING: 'hello world' } });
     const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    expect(Object.keys(vars).sort()).toEqual(['GREETING', 'HOME', 'LANG', 'PATH', 'TMPDIR']);
+    expect(Object.keys(vars).sort()).toEqual(['GREETING', 'HOME', 'LANG', 'OMNI_LIMIT_FD', 'OMNI_MAX_THREADS', 'OMNI_STACK_MB', 'OMNI_THREAD_STACK_MB', 'PATH', 'TMPDIR']);
     expect(vars).toMatchObject({ PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', GREETING: 'hello world' });
+    // the runtime's limits, derived from the defaults: half of 512 MiB of stack, 256 threads whose
+    // stacks fit in 4096 MiB of address space, and the limit pipe on fd 3
+    expect(vars).toMatchObject({ OMNI_STACK_MB: '256', OMNI_THREAD_STACK_MB: '10', OMNI_MAX_THREADS: '256', OMNI_LIMIT_FD: '3' });
     expect(vars.HOME).toBe(vars.TMPDIR);
     expect(path.basename(vars.HOME)).toMatch(/^omni-sandbox-/);
   });
@@ -362,5 +385,103 @@ describe('omni-sandbox', () => {
     expect([r.outcome, r.exitCode]).toEqual(['exited', 0]);
     expect(r.stdout).toBe(fs.readFileSync(path.join(REPO, 'examples', 'hello.out'), 'utf8'));
     expect(r.maxRssKb).toBeLessThan(DEFAULT_LIMITS.memoryMb * 1024);
+  });
+
+  it('reports a limit only when the limit pipe names one the runtime knows', async () => {
+    const threads = await runProbe('limitfd', { args: ['threads'], limits: { threads: 7 } });
+    expect([threads.outcome, threads.exitCode, threads.stdout, threads.message]).toEqual(['threads', 1, 'fd 3: ok\n', 'thread limit of 7 reached']);
+    const memory = await runProbe('limitfd', { args: ['memory'] });
+    expect([memory.outcome, memory.exitCode, memory.message]).toEqual(['memory', 1, 'out of memory (address-space limit of 4096 MiB)']);
+    const other = await runProbe('limitfd', { args: ['anything else'] });
+    expect([other.outcome, other.exitCode, other.message]).toEqual(['exited', 1, undefined]);
+  });
+});
+
+/** Compiles an OmniLisp program to an object for the JIT host (what the service caches). */
+async function omniObject(name: string, source: string): Promise<string> {
+  const c = compileProgram(source, `${name}.omni`, { target: 'jit' }).c;
+  const obj = path.join(work, `${name}.o`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(jitHost(), ['compile', '-I', RUNTIME_INCLUDE, '--save-obj', obj], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+    (child.stdio[3] as NodeJS.WritableStream).end(c);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`omni-jit compile exited with ${code}`))));
+  });
+  return obj;
+}
+
+/** Runs a compiled object in the JIT host inside the sandbox, as the service's worker does. */
+function runObject(obj: string, limits: Partial<SandboxLimits> = {}): Promise<SandboxResult> {
+  const host = jitHost();
+  return runSandboxed({ program: host, args: ['run', '-I', RUNTIME_INCLUDE, '--load-obj', obj, '--'], readOnly: [host, obj], limits });
+}
+
+const GATED_THREADS = (n: number) => `
+(define gate (channel))
+(define threads (map (fn (i) (spawn (fn () (recv! gate) i))) (range ${n})))
+(close! gate)
+(print (fold + 0 (map join threads)))
+`;
+
+describe('the OmniLisp runtime at its limits in the sandbox', () => {
+  it('ends a runaway recursion as `stack overflow` well below the memory limit', async () => {
+    const obj = await omniObject('runaway', '(print "start")\n(define (runaway n) (+ 1 (runaway (+ n 1))))\n(print (runaway 0))\n');
+    for (const memoryMb of [DEFAULT_LIMITS.memoryMb, 128]) {
+      const r = await runObject(obj, { memoryMb });
+      expect([r.outcome, r.exitCode, r.stdout, r.stderr], `memory ${memoryMb} MiB`).toEqual(['exited', 1, 'start\n', 'error: stack overflow\n']);
+      expect(r.maxRssKb).toBeLessThan(memoryMb * 1024 * 0.75); // the stack is half the limit
+    }
+  });
+
+  it('still reaches 1,000,000 frames under the default memory limit', async () => {
+    for (const name of ['memory-deep-list-1m', 'deep-mutual-recursion-1m']) {
+      const file = path.join(REPO, 'test', 'conformance', `${name}.omni`);
+      const r = await runObject(await omniObject(name, fs.readFileSync(file, 'utf8')));
+      expect([r.outcome, r.exitCode, r.stderr], name).toEqual(['exited', 0, '']);
+      expect(r.stdout).toBe(fs.readFileSync(file.replace(/\.omni$/, '.out'), 'utf8'));
+    }
+  });
+
+  it('raises a catchable error for a vector too large to allocate, and prints it when uncaught', async () => {
+    const obj = await omniObject('huge-vector', '(print (try (make-vector 2000000000 0) error-message))\n(make-vector 2000000000 0)\n');
+    const r = await runObject(obj);
+    expect([r.outcome, r.exitCode, r.stdout, r.stderr]).toEqual([
+      'exited',
+      1,
+      'make-vector: cannot allocate 2000000000 elements\n',
+      'error: make-vector: cannot allocate 2000000000 elements\n',
+    ]);
+  });
+
+  it('gives a program 256 live threads, the same every time', async () => {
+    const full = await runObject(await omniObject('threads-256', GATED_THREADS(256)));
+    expect([full.outcome, full.exitCode, full.stdout, full.stderr]).toEqual(['exited', 0, '32640\n', '']);
+    const pmap = await omniObject('pmap-101', '(define (pmap f xs) (map join (map (fn (x) (spawn (fn () (f x)))) xs)))\n(print (fold + 0 (pmap (fn (x) (* x x)) (range 101))))\n');
+    for (let i = 0; i < 10; i++) {
+      const r = await runObject(pmap);
+      expect([r.outcome, r.exitCode, r.stdout, r.stderr], `run ${i}`).toEqual(['exited', 0, '338350\n', '']);
+    }
+  });
+
+  it('ends the run at the 257th live thread as the thread limit, the same every time', async () => {
+    const obj = await omniObject('threads-300', GATED_THREADS(300));
+    for (let i = 0; i < 5; i++) {
+      const r = await runObject(obj);
+      expect([r.outcome, r.exitCode, r.stdout, r.stderr, r.message], `run ${i}`).toEqual([
+        'threads',
+        1,
+        '',
+        'error: spawn: cannot create a thread (limit of 256 threads reached)\n',
+        'thread limit of 256 reached',
+      ]);
+    }
+    const small = await runObject(obj, { threads: 20 });
+    expect([small.outcome, small.stderr]).toEqual(['threads', 'error: spawn: cannot create a thread (limit of 20 threads reached)\n']);
+  });
+
+  it('reports the runtime running out of address space as the memory limit, not a crash', async () => {
+    const obj = await omniObject('grow', '(print "growing")\n(define (grow acc n) (grow (cons n acc) (+ n 1)))\n(grow nil 0)\n');
+    const r = await runObject(obj, { memoryMb: 4096, addressSpaceMb: 1024 });
+    expect([r.outcome, r.exitCode, r.stdout, r.stderr, r.message]).toEqual(['memory', 1, 'growing\n', 'error: out of memory\n', 'out of memory (address-space limit of 1024 MiB)']);
   });
 });
