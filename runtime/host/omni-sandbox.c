@@ -882,8 +882,9 @@ static const char *omniX_signal_name(int sig, char *buf, size_t size) {
   return buf;
 }
 
-/* A limit the runtime reported on the limit pipe before exiting ("threads", "memory"). */
-static int omniX_judge_limit(const OXOptions *o, const char *limit, OXResult *res) {
+/* A limit the runtime reported on the limit pipe before exiting ("threads", "memory"); any
+   other text is ignored. */
+static void omniX_judge_limit(const OXOptions *o, const char *limit, OXResult *res) {
   if (strcmp(limit, "threads") == 0) {
     res->outcome = "threads";
     snprintf(res->message, sizeof res->message, "thread limit of %ld reached", o->threads);
@@ -891,10 +892,7 @@ static int omniX_judge_limit(const OXOptions *o, const char *limit, OXResult *re
     res->outcome = "memory";
     if (o->address_space_mb) snprintf(res->message, sizeof res->message, "out of memory (address-space limit of %ld MiB)", o->address_space_mb);
     else snprintf(res->message, sizeof res->message, "out of memory");
-  } else {
-    return 0;
   }
-  return 1;
 }
 
 /* The program's wait status as reported by init, and what it said on the limit pipe. */

@@ -20,7 +20,7 @@
 #define OMNI_MAIN_STACK_MB 1024  /* default program stack (reserved; pages are committed on use) */
 #define OMNI_THREAD_STACK_MB 256 /* default stack of a spawned thread */
 #define OMNI_MIN_STACK_MB 2      /* smallest stack the environment may ask for */
-#define OMNI_MAX_STACK_MB 65536  /* largest */
+#define OMNI_MAX_STACK_MB 65536  /* largest stack the environment may ask for */
 #define OMNI_STACK_RESERVE ((size_t)1 << 20) /* kept free below the limit for C primitives */
 #define OMNI_LIMITED_ARENAS 8    /* malloc arenas when threads are limited (each reserves 64 MiB) */
 
@@ -138,7 +138,8 @@ static void omniR_flush_final(void) {
 void omniR_limit_reached(const char *limit, const char *message) {
   const ORLimits *l = omniR_limits();
   char line[32];
-  if (__atomic_exchange_n(&omniR_ending, 1, __ATOMIC_ACQ_REL)) for (;;) pause(); /* another thread ends the run */
+  if (__atomic_exchange_n(&omniR_ending, 1, __ATOMIC_ACQ_REL))
+    for (;;) pause(); /* another thread is ending the run */
   omniR_flush_final();
   fprintf(stderr, "error: %s\n", message);
   fflush(stderr);

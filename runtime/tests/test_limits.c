@@ -56,6 +56,7 @@ static void test_sized_allocators(OState *S) {
    the limit pipe. */
 static int in_child(OState *S, void (*f)(OState *S), char *err, size_t errsize, char *limit, size_t limsize) {
   int errp[2], status = 0;
+  size_t got;
   ssize_t n;
   pid_t pid;
   fflush(NULL);
@@ -68,8 +69,8 @@ static int in_child(OState *S, void (*f)(OState *S), char *err, size_t errsize, 
     _exit(99); /* f must not return */
   }
   close(errp[1]);
-  n = read(errp[0], err, errsize - 1);
-  err[n > 0 ? n : 0] = 0;
+  for (got = 0; got + 1 < errsize && (n = read(errp[0], err + got, errsize - 1 - got)) > 0;) got += (size_t)n;
+  err[got] = 0;
   close(errp[0]);
   waitpid(pid, &status, 0);
   n = read(limit_pipe[0], limit, limsize - 1);
