@@ -39,11 +39,10 @@ static OValue omniE_raise_buf(OState *S, OBuf *b) {
 OValue omniE_raisef(OState *S, const char *fmt, ...) {
   OBuf b = {0};
   va_list ap, again;
-  char probe[1];
   int n;
   va_start(ap, fmt);
   va_copy(again, ap);
-  n = vsnprintf(probe, sizeof probe, fmt, ap);
+  n = vsnprintf(NULL, 0, fmt, ap);
   b.data = malloc((size_t)n + 1);
   if (b.data) {
     vsnprintf(b.data, (size_t)n + 1, fmt, again);

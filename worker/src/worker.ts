@@ -229,6 +229,7 @@ export class BuildWorker {
           cpuSeconds: Math.max(1, Math.ceil(job.data.timeoutMs / 1000)),
           memoryMb: config.limits.runMemoryMb,
           processes: config.limits.runProcesses,
+          threads: config.limits.runProcesses,
           outputBytes: config.limits.runOutputBytes,
         },
       });
