@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Lambda, mk, type Node } from './ast.js';
 import { CompileError } from './errors.js';
+import { Fuel, OutOfFuel } from './interp/fuel.js';
+import { describeLibraryPath, findLibrary, isValidLibraryName } from './libpath.js';
+import { type CompileLimits, CompileLimitError, resolveCompileLimits } from './limits.js';
 import { lowerMatch, parseClause } from './match.js';
-import { findLibrary } from './libpath.js';
 import { printValue } from './printer.js';
 import { expandQuasiquote } from './quasiquote.js';
 import { type Datum, readProgram, tailLocs } from './reader.js';
@@ -21,6 +23,19 @@ export interface CompileTimeEvaluator {
   makeMacro(lambda: Lambda): Procedure;
   /** Applies a macro procedure to unevaluated argument forms; throws `Error` with a message on failure. */
   applyMacro(macro: Procedure, args: Value[]): Value;
+  /**
+   * Meters everything evaluated from now on with `fuel` (steps and heap); running out throws
+   * OutOfFuel out of the three methods above. An evaluator without it runs unmetered.
+   */
+  setFuel?(fuel: Fuel): void;
+}
+
+/** What one compile has used of its limits so far (CompileLimits' units). */
+export interface CompileUsage {
+  steps: number;
+  expansionNodes: number;
+  /** The deepest nesting of macro expansions reached. */
+  expansionDepth: number;
 }
 
 /** Lexical scope: the local names visible at a point (they shadow macros and special forms). */
@@ -39,12 +54,32 @@ class Scope {
 
 const TOP = new Scope(new Set(), null);
 
+/**
+ * How deeply the form being expanded is nested in macro expansions, and the outermost macro
+ * call of them (where a compile-time limit is reported: a form in the program's own text).
+ */
+interface Nesting {
+  readonly depth: number;
+  readonly root: Loc | null;
+  readonly rootName: string;
+}
+
+const OUTSIDE: Nesting = { depth: 0, root: null, rootName: '' };
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 type SpecialForm = (items: Form[], loc: Loc, scope: Scope) => Node;
 
 export interface ExpanderOptions {
   /** Directories searched for `(import NAME)` -> NAME.omni, in order. */
   libPath: readonly string[];
   evaluator: CompileTimeEvaluator;
+  /** Budgets of one compile (the defaults where not given): see limits.ts. */
+  limits?: Partial<CompileLimits>;
+  /** The program file, so a missing library's message can say "lib/ beside the program". */
+  programFile?: string;
 }
 
 /**
@@ -57,9 +92,22 @@ export class Expander {
   private readonly special: Record<string, SpecialForm>;
   /** Directories searched by `import` (a session sets it per input: the file's own `lib/` first). */
   libPath: readonly string[];
+  /** The program being compiled (a session sets it per input). */
+  programFile: string | undefined;
+  readonly limits: Readonly<CompileLimits>;
+  private readonly fuel: Fuel;
+  /** Datum nodes produced by macro expansions in this compile. */
+  private nodes = 0;
+  /** The macro expansions the form being expanded came out of. */
+  private nesting: Nesting = OUTSIDE;
+  private deepest = 0;
 
   constructor(private readonly opts: ExpanderOptions) {
     this.libPath = opts.libPath;
+    this.programFile = opts.programFile;
+    this.limits = resolveCompileLimits(opts.limits);
+    this.fuel = new Fuel(this.limits.steps, this.limits.heapMb);
+    opts.evaluator.setFuel?.(this.fuel);
     this.special = {
       quote: (it, loc) => (checkOperands('quote', it, loc, 1, 1), mk.const(it[1].value, loc)),
       quasiquote: (it, loc, sc) => (checkOperands('quasiquote', it, loc, 1, 1), expandQuasiquote(it[1], (f) => this.expand(f, sc))),
@@ -105,6 +153,19 @@ export class Expander {
     };
   }
 
+  /** Starts a new compile: its budgets are whole again (the REPL: one per input). */
+  startCompile(): void {
+    this.fuel.reset();
+    this.nodes = 0;
+    this.nesting = OUTSIDE;
+    this.deepest = 0;
+  }
+
+  /** What this compile has used of its limits. */
+  get usage(): CompileUsage {
+    return { steps: this.fuel.spent, expansionNodes: this.nodes, expansionDepth: this.deepest };
+  }
+
   /** Expands a whole program (or one REPL input) into top-level core forms. */
   expandProgram(datums: readonly Datum[]): Node[] {
     const out: Node[] = [];
@@ -121,63 +182,111 @@ export class Expander {
   }
 
   private expandTop(f: Form, out: Node[]): void {
-    const form = this.expandMacroHead(f, TOP);
-    const head = headSym(form.value);
-    const items = () => listItems(form.value, form.loc);
-    switch (head?.name) {
-      case 'define': {
-        const def = this.expandDefine(items(), form.loc, TOP);
-        const node = mk.define(def.name, def.value, form.loc);
-        if (def.value.k === 'lambda') this.opts.evaluator.defineHelper(node);
-        out.push(node);
-        return;
+    const base = this.nesting;
+    try {
+      const form = this.expandMacroHead(f, TOP);
+      const head = headSym(form.value);
+      const items = () => listItems(form.value, form.loc);
+      switch (head?.name) {
+        case 'define': {
+          const def = this.expandDefine(items(), form.loc, TOP);
+          const node = mk.define(def.name, def.value, form.loc);
+          if (def.value.k === 'lambda') this.metered(form.loc, `compile-time definition of '${def.name.name}'`, () => this.opts.evaluator.defineHelper(node));
+          out.push(node);
+          return;
+        }
+        case 'do':
+        case 'begin':
+          for (const item of items().slice(1)) this.expandTop(item, out);
+          return;
+        case 'defmacro':
+          this.defineMacro(items(), form.loc);
+          return;
+        case 'import':
+          this.importLibrary(items(), form.loc, out);
+          return;
       }
-      case 'do':
-      case 'begin':
-        for (const item of items().slice(1)) this.expandTop(item, out);
-        return;
-      case 'defmacro':
-        this.defineMacro(items(), form.loc);
-        return;
-      case 'import':
-        this.importLibrary(items(), form.loc, out);
-        return;
+      out.push(this.expand(form, TOP));
+    } catch (e) {
+      throw this.tooDeep(e, base);
+    } finally {
+      this.nesting = base;
     }
-    out.push(this.expand(form, TOP));
+  }
+
+  /**
+   * The JS stack overflowing inside macro expansions (nested more deeply than this thread's
+   * stack allows, before the expansionDepth limit) is an expansion limit at the outermost macro
+   * call; `base` is the nesting the caller started from, the error is converted where it is 0.
+   */
+  private tooDeep(e: unknown, base: Nesting): unknown {
+    const { depth, root, rootName } = this.nesting;
+    if (base.depth !== 0 || depth === 0 || root === null || !isStackOverflow(e)) return e;
+    return new CompileLimitError(root, `macro expansion of '${rootName}' is nested too deeply to compile`, 'expansion');
+  }
+
+  /** Runs compile-time code; the fuel running out is a CompileLimitError at `loc`, about `what`. */
+  private metered<T>(loc: Loc, what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof OutOfFuel) throw new CompileLimitError(loc, `${what} ${e.message}`, e.limit);
+      throw e;
+    }
   }
 
   private defineMacro(items: Form[], loc: Loc): void {
     checkOperands('defmacro', items, loc, 2, null);
     const name = bindingName(items[1]);
     const lambda = this.lambdaNode(items[2], items.slice(3), loc, TOP, name.name);
-    this.macros.set(name, this.opts.evaluator.makeMacro(lambda));
+    this.macros.set(name, this.metered(loc, `definition of macro '${name.name}'`, () => this.opts.evaluator.makeMacro(lambda)));
   }
 
   private importLibrary(items: Form[], loc: Loc, out: Node[]): void {
     checkOperands('import', items, loc, 1, 1);
     const name = bindingName(items[1]).name;
+    if (!isValidLibraryName(name)) fail(loc, `invalid library name: ${name} (a name such as violet, without a directory or extension)`);
     if (this.imported.has(name)) return;
     const file = findLibrary(name, this.libPath);
-    if (!file) fail(items[1].loc, `library not found: ${name} (searched ${this.libPath.join(', ')})`);
+    if (!file) fail(items[1].loc, `library not found: ${name} (looked in ${describeLibraryPath(this.libPath, this.programFile)})`);
     this.imported.add(name);
     this.importedFiles.push(file);
     for (const d of readProgram(fs.readFileSync(file, 'utf8'), file)) this.expandTop(d, out);
   }
 
-  /** Expands macro calls at the head of a form until it is something else. */
+  /**
+   * Expands macro calls at the head of a form until it is something else. Each expansion deepens
+   * `nesting` (what comes out of it is nested in it); the caller restores `nesting` when it is
+   * done with the result. A limit stops it with a CompileLimitError at the outermost macro call.
+   */
   private expandMacroHead(f: Form, scope: Scope): Form {
     for (;;) {
       const head = headSym(f.value);
       const macro = head && !scope.has(head) ? this.macros.get(head) : undefined;
       if (!macro) return f;
+      const what = `macro expansion of '${head!.name}'`;
+      const { expansionDepth, expansionNodes } = this.limits;
+      const { depth } = this.nesting;
+      const root = this.nesting.root ?? f.loc;
+      const rootName = this.nesting.root ? this.nesting.rootName : head!.name;
+      if (depth >= expansionDepth) {
+        throw new CompileLimitError(root, `${what} exceeded the compile-time limit of ${expansionDepth} nested expansions`, 'expansion');
+      }
       const args = listItems((f.value as Pair).cdr, f.loc).map((i) => i.value);
       let expansion: Value;
       try {
         expansion = this.opts.evaluator.applyMacro(macro, args);
       } catch (e) {
-        if (e instanceof CompileError) throw e;
+        if (e instanceof OutOfFuel) throw new CompileLimitError(root, `${what} ${e.message}`, e.limit);
+        if (e instanceof CompileError || isStackOverflow(e)) throw e;
         fail(f.loc, `error expanding macro ${head!.name}: ${(e as Error).message}`);
       }
+      const room = expansionNodes - this.nodes;
+      const size = treeSize(expansion, room);
+      if (size > room) throw new CompileLimitError(root, `${what} exceeded the compile-time limit of ${expansionNodes} expanded forms`, 'expansion');
+      this.nodes += size;
+      this.nesting = { depth: depth + 1, root, rootName };
+      if (depth + 1 > this.deepest) this.deepest = depth + 1;
       f = { value: expansion, loc: f.loc };
     }
   }
@@ -196,7 +305,16 @@ export class Expander {
     if (!(v instanceof Pair)) return mk.const(v, loc);
     const head = headSym(v);
     if (head && !scope.has(head)) {
-      if (this.macros.has(head)) return this.expand(this.expandMacroHead(f, scope), scope);
+      if (this.macros.has(head)) {
+        const base = this.nesting;
+        try {
+          return this.expand(this.expandMacroHead(f, scope), scope);
+        } catch (e) {
+          throw this.tooDeep(e, base);
+        } finally {
+          this.nesting = base;
+        }
+      }
       const special = Object.hasOwn(this.special, head.name) ? this.special[head.name] : undefined;
       if (special) return special(listItems(v, loc), loc, scope);
     }
@@ -210,33 +328,47 @@ export class Expander {
    * `letrec*` group around the remaining expressions.
    */
   expandBody(forms: Form[], loc: Loc, scope: Scope): Node {
-    const defs: { name: Sym; form: Form[]; loc: Loc }[] = [];
-    const exprs: Form[] = [];
-    const queue = [...forms];
+    // each form remembers the macro nesting it came out of (`nest`), for when it is expanded
+    const base = this.nesting;
+    const defs: { name: Sym; form: Form[]; loc: Loc; nest: Nesting }[] = [];
+    const exprs: { form: Form; nest: Nesting }[] = [];
+    // the forms still to look at, the next one last (a `do` splices its forms in its place)
+    const pending = forms.map((form) => ({ form, nest: base })).reverse();
     let inner = scope;
-    while (queue.length > 0) {
-      const f = this.expandMacroHead(queue.shift()!, inner);
-      const head = headSym(f.value);
-      const shadowed = head !== null && inner.has(head);
-      if (!shadowed && (head?.name === 'do' || head?.name === 'begin')) {
-        queue.unshift(...listItems(f.value, f.loc).slice(1));
-      } else if (!shadowed && head?.name === 'define') {
-        if (exprs.length > 0) fail(f.loc, 'define after an expression in a body');
-        const items = listItems(f.value, f.loc);
-        const name = this.defineName(items, f.loc);
-        defs.push({ name, form: items, loc: f.loc });
-        inner = inner.extend([name]);
-      } else exprs.push(f);
+    try {
+      while (pending.length > 0) {
+        const item = pending.pop()!;
+        this.nesting = item.nest;
+        const f = this.expandMacroHead(item.form, inner);
+        const nest = this.nesting;
+        this.nesting = base;
+        const head = headSym(f.value);
+        const shadowed = head !== null && inner.has(head);
+        if (!shadowed && (head?.name === 'do' || head?.name === 'begin')) {
+          const spliced = listItems(f.value, f.loc);
+          for (let i = spliced.length - 1; i >= 1; i--) pending.push({ form: spliced[i], nest });
+        } else if (!shadowed && head?.name === 'define') {
+          if (exprs.length > 0) fail(f.loc, 'define after an expression in a body');
+          const items = listItems(f.value, f.loc);
+          const name = this.defineName(items, f.loc);
+          defs.push({ name, form: items, loc: f.loc, nest });
+          inner = inner.extend([name]);
+        } else exprs.push({ form: f, nest });
+      }
+      const names = defs.map((d) => d.name);
+      const bodyScope = scope.extend(names);
+      const body = mk.seq(
+        exprs.map((e) => ((this.nesting = e.nest), this.expand(e.form, bodyScope))),
+        loc,
+      );
+      if (defs.length === 0) return body;
+      const inits = defs.map((d) => ((this.nesting = d.nest), this.expandDefine(d.form, d.loc, bodyScope).value));
+      return mk.letrec(names, inits, body, loc);
+    } catch (e) {
+      throw this.tooDeep(e, base);
+    } finally {
+      this.nesting = base;
     }
-    const names = defs.map((d) => d.name);
-    const bodyScope = scope.extend(names);
-    const body = mk.seq(
-      exprs.map((e) => this.expand(e, bodyScope)),
-      loc,
-    );
-    if (defs.length === 0) return body;
-    const inits = defs.map((d) => this.expandDefine(d.form, d.loc, bodyScope).value);
-    return mk.letrec(names, inits, body, loc);
   }
 
   private defineName(items: Form[], loc: Loc): Sym {
@@ -261,12 +393,19 @@ export class Expander {
 
   /** Expands an initialiser, naming it when it is a lambda (`define`, `let` bindings). */
   private expandNamed(f: Form, scope: Scope, name: string): Node {
-    const form = this.expandMacroHead(f, scope);
-    const head = headSym(form.value);
-    if (head && !scope.has(head) && (head.name === 'lambda' || head.name === 'fn')) {
-      return this.expandLambda(listItems(form.value, form.loc), form.loc, scope, name);
+    const base = this.nesting;
+    try {
+      const form = this.expandMacroHead(f, scope);
+      const head = headSym(form.value);
+      if (head && !scope.has(head) && (head.name === 'lambda' || head.name === 'fn')) {
+        return this.expandLambda(listItems(form.value, form.loc), form.loc, scope, name);
+      }
+      return this.expand(form, scope);
+    } catch (e) {
+      throw this.tooDeep(e, base);
+    } finally {
+      this.nesting = base;
     }
-    return this.expand(form, scope);
   }
 
   private expandLambda(items: Form[], loc: Loc, scope: Scope, name: string | null): Node {
@@ -296,15 +435,16 @@ export class Expander {
     return mk.if(this.expand(items[1], scope), this.expand(items[2], scope), els, loc);
   }
 
-  private expandCond(clauses: Form[], loc: Loc, scope: Scope): Node {
-    if (clauses.length === 0) return mk.const(null, loc);
-    const [first, ...rest] = clauses;
+  /** The clauses from index `i` on (an index, not a copy of the rest: n clauses are O(n)). */
+  private expandCond(clauses: Form[], loc: Loc, scope: Scope, i = 0): Node {
+    if (clauses.length === i) return mk.const(null, loc);
+    const first = clauses[i];
     const parts = listItems(first.value, first.loc, 'cond clause');
     if (parts.length === 0) fail(first.loc, 'bad cond clause');
     if (isSym(parts[0].value, 'else') && !scope.has(parts[0].value)) return this.expandBody(parts.slice(1), first.loc, scope);
     const test = this.expand(parts[0], scope);
-    if (parts.length === 1) return this.orNodes(test, this.expandCond(rest, loc, scope), first.loc);
-    return mk.if(test, this.expandBody(parts.slice(1), first.loc, scope), this.expandCond(rest, loc, scope), first.loc);
+    if (parts.length === 1) return this.orNodes(test, this.expandCond(clauses, loc, scope, i + 1), first.loc);
+    return mk.if(test, this.expandBody(parts.slice(1), first.loc, scope), this.expandCond(clauses, loc, scope, i + 1), first.loc);
   }
 
   private expandCase(items: Form[], loc: Loc, scope: Scope): Node {
@@ -437,6 +577,39 @@ export class Expander {
       items.length === 3 ? this.expand(items[2], scope) : mk.const(`assertion failed: ${printValue(items[1].value, true)}`, loc);
     return mk.if(this.expand(items[1], scope), mk.const(null, loc), mk.prim('%assert-fail', [message], loc), loc);
   }
+}
+
+/**
+ * The datum nodes of `v` counted as a tree (a shared part counts each time it occurs): pairs,
+ * atoms other than nil, and vectors and dicts with one per element. Stops as soon as the count
+ * passes `max`, so a small structure with an exponentially large tree costs at most `max` steps.
+ */
+export function treeSize(v: Value, max: number): number {
+  const container = (x: Value) => x instanceof Pair || Array.isArray(x) || x instanceof Dict;
+  let n = 0;
+  const stack: Value[] = [v];
+  while (stack.length > 0) {
+    let x: Value = stack.pop()!;
+    for (; x instanceof Pair; x = x.cdr) {
+      if (++n > max) return n;
+      const a = x.car;
+      if (container(a)) stack.push(a);
+      else if (a !== null && ++n > max) return n;
+    }
+    if (x === null) continue;
+    if (++n > max) return n;
+    if (Array.isArray(x)) {
+      if ((n += x.length) > max) return n;
+      for (const e of x) if (container(e)) stack.push(e);
+    } else if (x instanceof Dict) {
+      if ((n += 2 * x.size) > max) return n;
+      for (const [k, val] of x.entries.values()) {
+        if (container(k)) stack.push(k);
+        if (container(val)) stack.push(val);
+      }
+    }
+  }
+  return n;
 }
 
 /** The parameters of `(name . params)`; a bare rest parameter keeps its own position. */

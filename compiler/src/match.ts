@@ -183,15 +183,16 @@ function compileCons(car: Form, cdr: Form, v: Sym, bound: Sym[], failNext: () =>
   return mk.if(mk.prim('pair?', [mk.ref(v, loc)], loc), bind, failNext(), loc);
 }
 
-function compileList(parts: Form[], dotted: boolean, v: Sym, bound: Sym[], failNext: () => Node, ctx: MatchContext, success: Success, loc: Loc): Node {
-  if (parts.length === 0 || (dotted && parts.length === 1)) {
-    if (dotted) return compilePattern(parts[0], v, bound, failNext, ctx, success);
+/** The list pattern `parts` from index `i` on (an index, not copies: n elements are O(n)). */
+function compileList(parts: Form[], dotted: boolean, v: Sym, bound: Sym[], failNext: () => Node, ctx: MatchContext, success: Success, loc: Loc, i = 0): Node {
+  const left = parts.length - i;
+  if (left === 0 || (dotted && left === 1)) {
+    if (dotted) return compilePattern(parts[i], v, bound, failNext, ctx, success);
     return mk.if(mk.prim('null?', [mk.ref(v, loc)], loc), success(bound), failNext(), loc);
   }
-  const [head, ...rest] = parts;
   const a = temp('car');
   const d = temp('cdr');
-  const inner = compilePattern(head, a, bound, failNext, ctx, (b) => compileList(rest, dotted, d, b, failNext, ctx, success, loc));
+  const inner = compilePattern(parts[i], a, bound, failNext, ctx, (b) => compileList(parts, dotted, d, b, failNext, ctx, success, loc, i + 1));
   const bind = mk.let([a, d], [mk.prim('car', [mk.ref(v, loc)], loc), mk.prim('cdr', [mk.ref(v, loc)], loc)], inner, loc);
   return mk.if(mk.prim('pair?', [mk.ref(v, loc)], loc), bind, failNext(), loc);
 }

@@ -4,17 +4,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from './ast.js';
 import { CompileError } from './errors.js';
-import { type CompileTimeEvaluator, Expander } from './expander.js';
+import { type CompileTimeEvaluator, type CompileUsage, Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
 import { ProcessHost } from './interp/host.js';
 import { Interpreter } from './interp/interpreter.js';
 import { libraryPath } from './libpath.js';
+import type { CompileLimits } from './limits.js';
 import { printValue } from './printer.js';
 import { readProgram } from './reader.js';
 import { type ResolvedProgram, programGlobals, resolveProgram } from './resolver.js';
 import type { OError } from './values.js';
 
-export { BUNDLED_LIB_DIR, libraryPath } from './libpath.js';
+export { BUNDLED_LIB_DIR, describeLibraryPath, isValidLibraryName, libraryPath } from './libpath.js';
+
+/** How a program is compiled: its compile-time limits and where `import` looks. */
+export interface FrontEndOptions {
+  /** Limits of this compile; each one not given is the default (DEFAULT_COMPILE_LIMITS). */
+  limits?: Partial<CompileLimits>;
+  /** Directories searched by `(import NAME)`, instead of libraryPath(file). */
+  libPath?: readonly string[];
+}
 
 export interface FrontEndResult {
   /** Expanded top-level core forms. */
@@ -23,19 +32,23 @@ export interface FrontEndResult {
   program: ResolvedProgram;
   /** Library files the program imported. */
   imports: string[];
+  /** What the compile used of its limits. */
+  usage: CompileUsage;
 }
 
 /**
- * Reads, expands (running macros at compile time in `compileTime`) and resolves a program.
- * Throws CompileError for any problem in the source.
+ * Reads, expands (running macros at compile time in `compileTime`, within `options.limits`) and
+ * resolves a program. Throws CompileError for any problem in the source, CompileLimitError (a
+ * CompileError) when a limit stops it.
  */
-export function frontEnd(source: string, file: string, compileTime: Interpreter | CompileTimeEvaluator): FrontEndResult {
+export function frontEnd(source: string, file: string, compileTime: Interpreter | CompileTimeEvaluator, options: FrontEndOptions = {}): FrontEndResult {
   const evaluator = compileTime instanceof Interpreter ? compileTime.compileTimeEvaluator() : compileTime;
-  const expander = new Expander({ libPath: libraryPath(file), evaluator });
+  const expander = new Expander({ libPath: options.libPath ?? libraryPath(file), evaluator, limits: options.limits, programFile: file });
   const datums = readProgram(source, file);
   try {
     const nodes = expander.expandProgram(datums);
-    return { nodes, program: resolveProgram(nodes, { globals: programGlobals(nodes) }), imports: expander.importedFiles };
+    const program = resolveProgram(nodes, { globals: programGlobals(nodes) });
+    return { nodes, program, imports: expander.importedFiles, usage: expander.usage };
   } catch (e) {
     // Macros can build forms nested more deeply than the recursive passes can walk.
     if (e instanceof RangeError) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');
@@ -57,6 +70,8 @@ export interface InterpretOptions {
   host?: Host & { flush(): void };
   /** Where diagnostics go (default: process stderr). */
   stderr?: (text: string) => void;
+  /** Compile-time limits and library path (default: the defaults, libraryPath(file)). */
+  frontEnd?: FrontEndOptions;
 }
 
 /** Runs a program file with the reference interpreter; returns the process exit status. */
@@ -71,7 +86,7 @@ export function interpretFile(file: string, opts: InterpretOptions = {}): number
     return 1;
   }
   try {
-    const { program } = frontEnd(source, file, new Interpreter(host));
+    const { program } = frontEnd(source, file, new Interpreter(host), opts.frontEnd);
     const result = new Interpreter(host).runProgram(program.forms, program.rebound);
     host.flush();
     if (result.exitCode !== null) return result.exitCode;

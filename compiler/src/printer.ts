@@ -1,5 +1,6 @@
 // `display` and `write` forms of values (LANGUAGE.md §5 and §10 "Printing").
 import { Atom, Char, Dict, Flo, Keyword, OError, Opaque, Pair, Procedure, Sym, type Value } from './values.js';
+import { chargeWork } from './work.js';
 
 /** Python `repr` of a double: shortest round-trip digits, fixed notation for exponents in [-4, 16). */
 export function formatFloat(x: number): string {
@@ -64,6 +65,8 @@ export function printValue(v: Value, write: boolean): string {
 }
 
 function emit(v: Value, write: boolean, out: string[]): void {
+  // metered: a structure with shared parts can print exponentially long
+  chargeWork(1);
   if (v === null) out.push('nil');
   else if (v === true) out.push('t');
   else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));

@@ -9,6 +9,8 @@
 //   dict       -> Dict             atom     -> Atom
 //   error      -> OError           procedure, channel, thread -> classes in the interpreter
 
+import { chargeChars, chargeWork } from './work.js';
+
 /** Source position of a datum: 1-based line and column (columns count code points). */
 export interface Loc {
   readonly file: string;
@@ -168,6 +170,7 @@ export function hashKey(v: Value): unknown {
 }
 
 function structuralKey(v: Value): string {
+  chargeWork(1);
   if (v instanceof Pair) return '(' + structuralKey(v.car) + '.' + structuralKey(v.cdr) + ')';
   if (Array.isArray(v)) return '[' + v.map(structuralKey).join(' ') + ']';
   if (v instanceof Dict) {
@@ -195,6 +198,7 @@ export function floatBits(x: number): bigint {
 
 /** Number of code points in a string. */
 export function strLength(s: string): number {
+  chargeChars(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -205,6 +209,7 @@ export function strLength(s: string): number {
 
 /** Code points of a string. */
 export function codePoints(s: string): number[] {
+  chargeChars(s.length * 4);
   const out: number[] = [];
   for (const ch of s) out.push(ch.codePointAt(0)!);
   return out;

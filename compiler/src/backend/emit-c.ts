@@ -283,7 +283,7 @@ class Emitter {
   }
 
   private failure(fail: OnFail, ind: string): void {
-    this.drops(fail.drops, ind + '  ');
+    this.drops(fail.drops, deeper(ind));
     if (fail.target) this.put(`${ind}  goto omni_catch_${this.tryLabels.get(fail.target)};`);
     else this.put(`${ind}  return OMNI_RAISED;`);
   }
@@ -296,7 +296,7 @@ class Emitter {
         if (mode.k === 'return') {
           if (e.drops?.length) {
             this.put(`${ind}{`, `${ind}  OValue omni_result = ${value};`);
-            this.drops(e.drops, ind + '  ');
+            this.drops(e.drops, deeper(ind));
             this.put(`${ind}  return omni_result;`, `${ind}}`);
           } else this.put(`${ind}return ${value};`);
         } else {
@@ -308,11 +308,11 @@ class Emitter {
       }
       case 'if':
         this.put(`${ind}if (${this.ref(e.test)} != OMNI_NIL) {`);
-        this.drops(e.thenDrops, ind + '  ');
-        this.expr(e.then, f, mode, ind + '  ');
+        this.drops(e.thenDrops, deeper(ind));
+        this.expr(e.then, f, mode, deeper(ind));
         this.put(`${ind}} else {`);
-        this.drops(e.elseDrops, ind + '  ');
-        this.expr(e.else, f, mode, ind + '  ');
+        this.drops(e.elseDrops, deeper(ind));
+        this.expr(e.else, f, mode, deeper(ind));
         this.put(`${ind}}`);
         return;
       case 'tail': {
@@ -326,10 +326,10 @@ class Emitter {
           return { k: 'const', c: v } as const;
         });
         const call = this.callExpr({ ...e.call, args: dups });
-        this.drops(e.drops, ind + '  ');
+        this.drops(e.drops, deeper(ind));
         if (e.after?.length) {
           this.put(`${ind}  OValue omni_result = ${call};`);
-          this.drops(e.after, ind + '  ');
+          this.drops(e.after, deeper(ind));
           this.put(`${ind}  return omni_result;`);
         } else this.put(`${ind}  return ${call};`);
         this.put(`${ind}}`);
@@ -342,7 +342,7 @@ class Emitter {
           this.put(`${ind}  OValue omni_arg${i} = ${this.atom(a, e.uses?.[i])};`);
           return `omni_arg${i}`;
         });
-        this.drops(e.drops, ind + '  ');
+        this.drops(e.drops, deeper(ind));
         f.params.forEach((p, i) => this.put(`${ind}  ${varName(p)} = ${temps[i]};`));
         this.put(`${ind}  goto omni_top;`, `${ind}}`);
         return;
@@ -520,4 +520,11 @@ function collectLocals(e: Expr, out: Set<LVar>): void {
     default:
       return;
   }
+}
+
+/** Indentation stops growing past 40 levels: deeply nested code (a long cond) stays O(n) text. */
+const MAX_INDENT = 80;
+
+function deeper(ind: string): string {
+  return ind.length < MAX_INDENT ? ind + '  ' : ind;
 }

@@ -289,11 +289,11 @@ class Lowerer {
     }
   }
 
-  private sequence(body: readonly Node[], ctx: FnCtx, loc: Loc): Expr {
-    if (body.length === 0) return { k: 'ret', a: NIL };
-    const [first, ...rest] = body;
-    if (rest.length === 0) return this.tail(first, ctx);
-    return this.value(first, ctx, () => this.sequence(rest, ctx, loc));
+  /** `body` from index `i` on (an index, not a copy of the rest: a long body is O(n), not O(n^2)). */
+  private sequence(body: readonly Node[], ctx: FnCtx, loc: Loc, i = 0): Expr {
+    if (body.length === i) return { k: 'ret', a: NIL };
+    if (i === body.length - 1) return this.tail(body[i], ctx);
+    return this.value(body[i], ctx, () => this.sequence(body, ctx, loc, i + 1));
   }
 
   /** Lowers `n` in a non-tail position: `k` receives its value. */
@@ -323,9 +323,10 @@ class Lowerer {
     }
   }
 
-  private values(nodes: readonly Node[], ctx: FnCtx, k: (atoms: Atom[]) => Expr, acc: Atom[] = []): Expr {
-    if (acc.length === nodes.length) return k(acc);
-    return this.value(nodes[acc.length], ctx, (a) => this.values(nodes, ctx, k, [...acc, a]));
+  /** The atoms of `nodes`, in order (built as a shared list: a call with n arguments is O(n), not O(n^2)). */
+  private values(nodes: readonly Node[], ctx: FnCtx, k: (atoms: Atom[]) => Expr, acc: AtomList = null, i = 0): Expr {
+    if (i === nodes.length) return k(atomArray(acc, i));
+    return this.value(nodes[i], ctx, (a) => this.values(nodes, ctx, k, { atom: a, prev: acc }, i + 1));
   }
 
   private primOp(p: Primitive, args: Atom[], loc: Loc, k: K): Expr {
@@ -335,9 +336,11 @@ class Lowerer {
     }
     if (args.length > 2 && FOLDED.has(p.name)) {
       // Variadic arithmetic is a left fold of the binary operation, which has an inline fast path.
-      return this.bind({ k: 'prim', p, args: args.slice(0, 2) }, loc, p.name, (acc) =>
-        this.primOp(p, [acc, ...args.slice(2)], loc, k),
-      );
+      const fold = (acc: Atom, i: number): Expr =>
+        i === args.length - 1
+          ? this.bind({ k: 'prim', p, args: [acc, args[i]] }, loc, p.name, k)
+          : this.bind({ k: 'prim', p, args: [acc, args[i]] }, loc, p.name, (next) => fold(next, i + 1));
+      return fold(args[0], 1);
     }
     return this.bind({ k: 'prim', p, args }, loc, p.name, k);
   }
@@ -433,10 +436,10 @@ class Lowerer {
   }
 
   /** Atoms for captured variables: their values, or their boxes when assigned. */
-  private captureAll(vars: Var[], ctx: FnCtx, loc: Loc, k: (atoms: Atom[]) => Expr, acc: Atom[] = []): Expr {
-    if (acc.length === vars.length) return k(acc);
-    const v = vars[acc.length];
-    const next = (a: Atom) => this.captureAll(vars, ctx, loc, k, [...acc, a]);
+  private captureAll(vars: Var[], ctx: FnCtx, loc: Loc, k: (atoms: Atom[]) => Expr, acc: AtomList = null, i = 0): Expr {
+    if (i === vars.length) return k(atomArray(acc, i));
+    const v = vars[i];
+    const next = (a: Atom) => this.captureAll(vars, ctx, loc, k, { atom: a, prev: acc }, i + 1);
     return v.assigned ? this.boxOf(v, ctx, loc, next) : this.ref(v.name, v, loc, ctx, next);
   }
 
@@ -700,4 +703,13 @@ function forEachChild(n: Node, f: (c: Node) => void): void {
 function visitNodes(n: Node, f: (m: Node) => void): void {
   f(n);
   forEachChild(n, (c) => visitNodes(c, f));
+}
+
+/** Atoms collected so far, the last one first (shared by every continuation that extends it). */
+type AtomList = { readonly atom: Atom; readonly prev: AtomList } | null;
+
+function atomArray(list: AtomList, n: number): Atom[] {
+  const out = new Array<Atom>(n);
+  for (let l = list, i = n - 1; l !== null; l = l.prev, i--) out[i] = l.atom;
+  return out;
 }

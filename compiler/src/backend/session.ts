@@ -5,6 +5,7 @@
 import { CompileError } from '../errors.js';
 import { Expander } from '../expander.js';
 import { libraryPath } from '../libpath.js';
+import type { FrontEndOptions } from '../pipeline.js';
 import { primitiveGlobalNames } from '../primitives.js';
 import { readProgram } from '../reader.js';
 import { definedGlobals, resolveProgram } from '../resolver.js';
@@ -25,19 +26,35 @@ export class Session {
   private readonly defined = new Set<string>();
   private readonly rebound = new Set<string>();
 
-  /** `baseFile`: where the REPL's own inputs are taken to come from (their `lib/` is searched). */
-  constructor(private readonly baseFile = 'repl.omni') {
-    this.expander = new Expander({ libPath: libraryPath(baseFile), evaluator: lazyCompileTimeEvaluator() });
+  /**
+   * `baseFile`: where the REPL's own inputs are taken to come from (their `lib/` is searched).
+   * `options.limits` apply to each input on its own (the defaults where not given);
+   * `options.libPath` replaces the library path of every input.
+   */
+  constructor(
+    private readonly baseFile = 'repl.omni',
+    private readonly options: FrontEndOptions = {},
+  ) {
+    this.expander = new Expander({
+      libPath: options.libPath ?? libraryPath(baseFile),
+      evaluator: lazyCompileTimeEvaluator(),
+      limits: options.limits,
+      programFile: baseFile,
+    });
   }
 
   /**
-   * Compiles one input. Throws CompileError (FILE:LINE:COL) for bad source; its macros, imports and
-   * definitions are then forgotten, as they are after a `dryRun` (`,emit`). A real file's imports
-   * are searched in its own `lib/` first, as `omnilisp run FILE` does.
+   * Compiles one input. Throws CompileError (FILE:LINE:COL) for bad source, CompileLimitError when
+   * a compile-time limit stops it; its macros, imports and definitions are then forgotten, as they
+   * are after a `dryRun` (`,emit`). A real file's imports are searched in its own `lib/` first, as
+   * `omnilisp run FILE` does.
    */
   compile(source: string, file = '<repl>', opts: { dryRun?: boolean } = {}): Unit {
     const restore = this.expander.checkpoint();
-    this.expander.libPath = libraryPath(file.startsWith('<') ? this.baseFile : file);
+    const programFile = file.startsWith('<') ? this.baseFile : file;
+    this.expander.libPath = this.options.libPath ?? libraryPath(programFile);
+    this.expander.programFile = programFile;
+    this.expander.startCompile();
     try {
       const unit = this.compileUnit(source, file, !opts.dryRun);
       if (opts.dryRun) restore();

@@ -1,5 +1,10 @@
 // JavaScript implementations of the first-order primitives. The machine checks arity from the
-// primitive table before calling them; each checks its own argument types.
+// primitive table before calling them; each checks its own argument types. Those whose work grows
+// with the size of their data charge it to the work meter (work.ts: compile-time budgets), and
+// those that allocate a size the program gives refuse sizes that cannot be had
+// (`NAME: cannot allocate N elements`, as the native runtime says) instead of failing inside V8.
+import { constants as bufferConstants } from 'node:buffer';
+import v8 from 'node:v8';
 import { printValue } from '../printer.js';
 import { parseNumber } from '../reader.js';
 import {
@@ -20,6 +25,7 @@ import {
   listToArray,
   strLength,
 } from '../values.js';
+import { chargeAllocation, chargeChars, chargeWork } from '../work.js';
 import { isEq, isEqual, isEqv } from './equality.js';
 import {
   type Num,
@@ -75,6 +81,12 @@ function dict(name: string, v: Value): Dict {
   return v instanceof Dict ? v : typeError(name, 'dict', v);
 }
 
+function dictEntries(name: string, v: Value): [Value, Value][] {
+  const d = dict(name, v);
+  chargeWork(d.size);
+  return [...d.entries.values()];
+}
+
 function atom(name: string, v: Value): Atom {
   return v instanceof Atom ? v : typeError(name, 'atom', v);
 }
@@ -85,7 +97,57 @@ function errorValue(name: string, v: Value): OError {
 
 export function listArg(name: string, v: Value): Value[] {
   const xs = listToArray(v);
-  return xs ?? typeError(name, 'list', v);
+  if (xs === null) return typeError(name, 'list', v);
+  chargeWork(xs.length);
+  return xs;
+}
+
+/**
+ * Elements one builtin call may allocate (a vector, the pairs of a list): V8 arrays past this
+ * length degrade to slow dictionaries, and that many pairs already take over a gigabyte.
+ */
+export const MAX_ALLOCATION = 2 ** 25;
+/** Below this many bytes an allocation is not checked against the free heap. */
+const SURELY_FITS = 64 * 2 ** 20;
+
+/**
+ * Checks that `n` elements of about `bytesEach` bytes can be allocated (at most `max`, and within
+ * the heap V8 has left), else raises `NAME: cannot allocate N elements`; charges them to the meter.
+ */
+function allocation(name: string, n: number | bigint, bytesEach: number, max = MAX_ALLOCATION): number {
+  const count = Number(n);
+  const bytes = count * bytesEach;
+  let fits = count <= max;
+  if (fits && bytes >= SURELY_FITS) {
+    const heap = v8.getHeapStatistics();
+    fits = bytes < (heap.heap_size_limit - heap.used_heap_size) * 0.8;
+  }
+  if (!fits) raise(`${name}: cannot allocate ${n} elements`);
+  chargeAllocation(count, bytesEach);
+  return count;
+}
+
+/** Sizes below this are neither checked nor charged. */
+const SMALL = 4096;
+/** About what a Pair takes on the heap. */
+const PAIR_BYTES = 48;
+
+/** Like `allocation`, for a string of `units` UTF-16 code units; `chars` counts its chars (for the message). */
+function stringAllocation(name: string, units: number, chars: () => number | bigint): void {
+  if (units <= SMALL) return;
+  if (units > bufferConstants.MAX_STRING_LENGTH) raise(`${name}: cannot allocate ${chars()} elements`);
+  if (units * 2 >= SURELY_FITS) {
+    const heap = v8.getHeapStatistics();
+    if (units * 2 >= (heap.heap_size_limit - heap.used_heap_size) * 0.8) raise(`${name}: cannot allocate ${chars()} elements`);
+  }
+  chargeAllocation(units, 2, true);
+}
+
+/** The number of elements of (range start end step). */
+function rangeLength(start: number | bigint, end: number | bigint, step: number | bigint): bigint {
+  const [s, e, d] = [BigInt(start), BigInt(end), BigInt(step)];
+  if (d > 0n) return e > s ? (e - s + d - 1n) / d : 0n;
+  return e < s ? (s - e - d - 1n) / -d : 0n;
 }
 
 function indexError(name: string, i: number | bigint, length: number): never {
@@ -117,6 +179,7 @@ export function mapCase(code: number, upper: boolean): number {
 }
 
 function mapString(s: string, upper: boolean): string {
+  chargeChars(s.length * 16);
   let out = '';
   for (const ch of s) out += String.fromCodePoint(mapCase(ch.codePointAt(0)!, upper));
   return out;
@@ -181,7 +244,9 @@ function nth(n: number): BuiltinImpl {
 function memberOf(eq: (a: Value, b: Value) => boolean, name: string): BuiltinImpl {
   return ([x, l]) => {
     let v = l;
-    for (; v instanceof Pair; v = v.cdr) if (eq(x, v.car)) return v;
+    let n = 0;
+    for (; v instanceof Pair; v = v.cdr, n++) if (eq(x, v.car)) return (chargeWork(n), v);
+    chargeWork(n);
     if (v !== null) typeError(name, 'list', l);
     return null;
   };
@@ -216,6 +281,9 @@ function makeRange(args: Value[]): Value {
   const [a, b, c] = args.map((x) => int('range', x));
   const [start, end, step] = args.length === 1 ? [0, a, 1] : [a, b, args.length === 3 ? c : 1];
   if (step === 0 || step === 0n) raise('range: step must not be zero');
+  // about the length (floats); exact when it matters
+  const approx = (Number(end) - Number(start)) / Number(step);
+  if (approx > SMALL) allocation('range', rangeLength(start, end, step), PAIR_BYTES + 8);
   const out: Value[] = [];
   if (typeof start === 'number' && typeof end === 'number' && typeof step === 'number') {
     for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i);
@@ -227,11 +295,13 @@ function makeRange(args: Value[]): Value {
 }
 
 function splitString(s: string, sep: string): Value {
+  chargeChars(s.length);
   if (sep === '') return arrayToList([...s]);
   return arrayToList(s.split(sep));
 }
 
 function codePointIndex(s: string, sub: string): Value {
+  chargeChars(s.length + sub.length);
   const i = s.indexOf(sub);
   return i < 0 ? null : strLength(s.slice(0, i));
 }
@@ -405,7 +475,13 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
       if (start > end) raise(`substring: start ${start} is greater than end ${end}`);
       return String.fromCodePoint(...cps.slice(start, end));
     },
-    'string-append': (a) => a.map((s) => str('string-append', s)).join(''),
+    'string-append': (a) => {
+      const parts = a.map((s) => str('string-append', s));
+      let length = 0;
+      for (const p of parts) length += p.length;
+      stringAllocation('string-append', length, () => parts.reduce((n, p) => n + strLength(p), 0));
+      return parts.join('');
+    },
     'string=?': (a) => stringChain('string=?', a, (x, y) => x === y),
     'string<?': (a) => stringChain('string<?', a, codePointLess),
     'string->list': ([s]) => arrayToList(codePoints(str('string->list', s)).map((c) => Char.of(c))),
@@ -421,11 +497,18 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
       return listArg('string-join', a[0]).map((s) => str('string-join', s)).join(sep);
     },
     'string-index': ([s, sub]) => codePointIndex(str('string-index', s), str('string-index', sub)),
-    'string-contains?': ([s, sub]) => bool(str('string-contains?', s).includes(str('string-contains?', sub))),
+    'string-contains?': ([s, sub]) => {
+      const text = str('string-contains?', s);
+      const part = str('string-contains?', sub);
+      chargeChars(text.length + part.length);
+      return bool(text.includes(part));
+    },
     'string-repeat': ([s, n]) => {
       const text = str('string-repeat', s);
       const k = smallInt('string-repeat', n);
       if (k < 0) raise(`string-repeat: expected non-negative int, got ${k}`);
+      if (text.length === 0 || k === 0) return '';
+      stringAllocation('string-repeat', text.length * k, () => BigInt(strLength(text)) * BigInt(n as number | bigint));
       return text.repeat(k);
     },
     str: (a) => a.map(display).join(''),
@@ -435,6 +518,7 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     'make-vector': (a) => {
       const n = smallInt('make-vector', a[0]);
       if (n < 0) raise(`make-vector: expected non-negative int, got ${n}`);
+      if (n > SMALL) allocation('make-vector', a[0] as number | bigint, 8);
       return new Array<Value>(n).fill(a.length === 2 ? a[1] : null);
     },
     'vector-ref': ([v, i]) => {
@@ -447,14 +531,24 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
       return null;
     },
     'vector-length': ([v]) => vec('vector-length', v).length,
-    'vector->list': ([v]) => arrayToList(vec('vector->list', v)),
+    'vector->list': ([v]) => {
+      const xs = vec('vector->list', v);
+      chargeWork(xs.length);
+      return arrayToList(xs);
+    },
     'list->vector': ([l]) => listArg('list->vector', l),
-    'vector-fill!': ([v, x]) => (vec('vector-fill!', v).fill(x), null),
+    'vector-fill!': ([v, x]) => {
+      const xs = vec('vector-fill!', v);
+      chargeWork(xs.length);
+      xs.fill(x);
+      return null;
+    },
     'vector-copy': (a) => {
       const xs = vec('vector-copy', a[0]);
       const start = a.length > 1 ? index('vector-copy', a[1], xs.length, true) : 0;
       const end = a.length > 2 ? index('vector-copy', a[2], xs.length, true) : xs.length;
       if (start > end) raise(`vector-copy: start ${start} is greater than end ${end}`);
+      chargeWork(end - start);
       return xs.slice(start, end);
     },
     // dicts
@@ -468,10 +562,10 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     'dict-set!': ([d, k, v]) => (dict('dict-set!', d).set(k, v), null),
     'dict-remove!': ([d, k]) => (dict('dict-remove!', d).delete(k), null),
     'dict-has?': ([d, k]) => bool(dict('dict-has?', d).get(k) !== undefined),
-    'dict-keys': ([d]) => arrayToList([...dict('dict-keys', d).entries.values()].map((e) => e[0])),
-    'dict-values': ([d]) => arrayToList([...dict('dict-values', d).entries.values()].map((e) => e[1])),
+    'dict-keys': ([d]) => arrayToList(dictEntries('dict-keys', d).map((e) => e[0])),
+    'dict-values': ([d]) => arrayToList(dictEntries('dict-values', d).map((e) => e[1])),
     'dict-count': ([d]) => dict('dict-count', d).size,
-    'dict->list': ([d]) => arrayToList([...dict('dict->list', d).entries.values()].map(([k, v]) => new Pair(k, v))),
+    'dict->list': ([d]) => arrayToList(dictEntries('dict->list', d).map(([k, v]) => new Pair(k, v))),
     // atoms
     atom: ([x]) => new Atom(x),
     deref: ([a]) => atom('deref', a).value,

@@ -1,5 +1,6 @@
 // eq?, eqv? and equal? (LANGUAGE.md §4 and §10).
 import { Char, Dict, Flo, Pair, type Value, floatBits } from '../values.js';
+import { chargeWork } from '../work.js';
 
 export function isEq(a: Value, b: Value): boolean {
   if (a === b) return true;
@@ -16,6 +17,8 @@ export function isEqv(a: Value, b: Value): boolean {
 export function isEqual(a: Value, b: Value): boolean {
   for (;;) {
     if (isEqv(a, b)) return true;
+    // metered: structures with shared parts can take exponentially long to compare
+    chargeWork(1);
     if (a instanceof Pair && b instanceof Pair) {
       if (!isEqual(a.car, b.car)) return false;
       a = a.cdr;

@@ -8,6 +8,7 @@ import { resolveProgram, resolveTopLevel } from '../resolver.js';
 import { Keyword, OError, Pair, Procedure, Sym, type Value, isList, listToArray } from '../values.js';
 import { type Host, makeBuiltins } from './builtins.js';
 import { Cell, type Linker, UNBOUND, compileTopLevel } from './code.js';
+import type { Fuel } from './fuel.js';
 import { Fiber, Scheduler } from './machine.js';
 import { Builtin, type BuiltinImpl, ExitSignal, Raise, raise, typeError } from './objects.js';
 import { PRELUDE_SOURCE } from './prelude.js';
@@ -154,6 +155,7 @@ export class Interpreter {
           throw e;
         }
       },
+      setFuel: (fuel: Fuel) => this.scheduler.setFuel(fuel),
     };
   }
 

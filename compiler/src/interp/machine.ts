@@ -5,8 +5,10 @@
 import { arityText } from '../primitives.js';
 import { printValue } from '../printer.js';
 import { Atom, Keyword, OError, Procedure, type Value, arrayToList } from '../values.js';
+import { swapWorkMeter } from '../work.js';
 import { dictRef, listArg } from './builtins.js';
 import { type Code, type LambdaCode, Op, UNBOUND, UNINIT } from './code.js';
+import { COMPILE_TIME_STACK_FRAMES, type Fuel, OutOfFuel } from './fuel.js';
 import { Builtin, Channel, type ChannelItem, Closure, type Frame, Raise, Thread, raise, typeError } from './objects.js';
 
 const enum Mode {
@@ -132,10 +134,30 @@ function evalSimple(c: Code, env: Frame): Value {
 /** Runs fibers. One scheduler per running program (or per compile-time evaluator). */
 export class Scheduler {
   private readonly fibers: Fiber[] = [];
+  /**
+   * The budget of a compile-time evaluator: every procedure call of every fiber is charged to it
+   * (once per slice), and it meters the builtins while this scheduler runs. Null: unlimited.
+   */
+  private fuel: Fuel | null = null;
+  /** Stack entries a fiber may use. */
+  private maxStack = MAX_STACK_ENTRIES;
 
-  /** Runs `main` (and any fibers it spawns) until main finishes; other fibers are left as they are. */
+  /**
+   * Meters this scheduler with `fuel` from now on: the compile-time evaluator. Its stack is also
+   * smaller (COMPILE_TIME_STACK_FRAMES), and running out of it is OutOfFuel, not `stack overflow`.
+   */
+  setFuel(fuel: Fuel): void {
+    this.fuel = fuel;
+    this.maxStack = COMPILE_TIME_STACK_FRAMES * FRAME;
+  }
+
+  /**
+   * Runs `main` (and any fibers it spawns) until main finishes; other fibers are left as they are.
+   * When the fuel runs out, OutOfFuel is thrown and every fiber is dropped.
+   */
   runUntilDone(main: Fiber): Fiber {
     this.fibers.push(main);
+    const outerMeter = swapWorkMeter(this.fuel);
     try {
       while (!main.done) {
         let progressed = false;
@@ -159,7 +181,11 @@ export class Scheduler {
           main.error = new OError('deadlock: every thread is blocked');
         }
       }
+    } catch (e) {
+      if (e instanceof OutOfFuel) this.fibers.length = 0;
+      throw e;
     } finally {
+      swapWorkMeter(outerMeter);
       const i = this.fibers.indexOf(main);
       if (i >= 0) this.fibers.splice(i, 1);
     }
@@ -182,7 +208,18 @@ export class Scheduler {
     let val = f.val;
     let fn = f.fn;
     let args = f.args;
+    // Calls left in this slice (negative: past due, while the fiber cannot or need not yield).
     let budget = SLICE;
+    // The budget value down to which calls have been charged to the fuel: it is charged when
+    // budget reaches 0, then every further slice, and whenever the fiber stops running.
+    let billed = SLICE;
+    const fuel = this.fuel;
+    const maxStack = this.maxStack;
+    const bill = () => {
+      const n = billed - budget;
+      billed = budget;
+      if (fuel !== null) fuel.charge(n);
+    };
     const save = (m: Mode) => {
       f.mode = m;
       f.code = code;
@@ -268,16 +305,23 @@ export class Scheduler {
               const c: LambdaCode = fn.code;
               const n = args.length;
               if (n < c.nparams || (!c.rest && n > c.nparams)) arityError(c.name, c.nparams, c.rest ? null : c.nparams, n);
-              if (ks.length > MAX_STACK_ENTRIES) raise('stack overflow');
+              if (ks.length > maxStack) {
+                if (fuel !== null) fuel.stackExhausted();
+                raise('stack overflow');
+              }
               const frame = newFrame(c.frameSize, fn.env);
               for (let i = 0; i < c.nparams; i++) frame[i + 1] = args[i];
               if (c.rest) frame[c.nparams + 1] = arrayToList(args.slice(c.nparams));
               code = c.body;
               env = frame;
               mode = Mode.Eval;
-              if (--budget <= 0 && f.atomic === 0 && this.fibers.length > 1) {
-                save(mode);
-                return;
+              if (--budget <= 0) {
+                if (f.atomic === 0 && this.fibers.length > 1) {
+                  save(mode);
+                  bill();
+                  return;
+                }
+                if (budget <= billed - SLICE) bill();
               }
             } else if (fn instanceof Builtin) {
               const p = fn.prim;
@@ -289,6 +333,7 @@ export class Scheduler {
                 const r = this.machinePrimitive(f, p.name, args);
                 if (r === BLOCKED) {
                   save(Mode.Apply);
+                  bill();
                   return;
                 }
                 if (r instanceof Applying) {
@@ -308,6 +353,7 @@ export class Scheduler {
             if (ks.length === 0) {
               f.done = true;
               f.result = val;
+              bill();
               return;
             }
             const kind = ks.pop() as K;
@@ -415,16 +461,15 @@ export class Scheduler {
         }
       } catch (e) {
         if (!(e instanceof Raise)) {
-          if (e instanceof RangeError && /call stack/i.test(e.message)) {
-            // A pathological simple expression nested deeper than the JS stack allows.
-            e = new Raise(new OError('stack overflow'));
-          } else throw e;
+          if (e instanceof RangeError) e = new Raise(new OError(rangeErrorMessage(e)));
+          else throw e;
         }
         const err = (e as Raise).error;
         const t = f.tries.pop();
         if (t === undefined) {
           f.done = true;
           f.error = err;
+          bill();
           return;
         }
         const tryCode = ks[t] as Code;
@@ -443,8 +488,8 @@ export class Scheduler {
   private machinePrimitive(f: Fiber, name: string, args: Value[]): Value | Applying | typeof BLOCKED {
     switch (name) {
       case 'apply': {
-        const last = args[args.length - 1];
-        return new Applying(args[0], [...args.slice(1, -1), ...listArg('apply', last)]);
+        const spread = listArg('apply', args[args.length - 1]);
+        return new Applying(args[0], [...args.slice(1, -1), ...spread]);
       }
       case 'swap!': {
         const at = args[0] instanceof Atom ? args[0] : typeError('swap!', 'atom', args[0]);
@@ -505,6 +550,17 @@ export class Scheduler {
     f.blockedUntil = until;
     return BLOCKED;
   }
+}
+
+/**
+ * A JavaScript RangeError out of a builtin or a simple expression as an OmniLisp error message:
+ * the JS stack (a simple expression nested too deeply, or a builtin recursing through a deep
+ * structure) is `stack overflow`; a string or array longer than V8 allows is out of memory.
+ */
+function rangeErrorMessage(e: RangeError): string {
+  if (/call stack/i.test(e.message)) return 'stack overflow';
+  if (/invalid (string|array|typed array) length|allocation failed/i.test(e.message)) return 'out of memory: value too large';
+  return e.message;
 }
 
 function channelArg(name: string, v: Value): Channel {
