@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   CompileError,
+  type CompileLimits,
   type EmitOptions,
   type NativeBuildOptions,
   buildExecutable,
+  compileLimitsFromEnv,
   compileProgram,
   interpretFile,
   jitHost,
@@ -24,8 +26,24 @@ program
   .version('0.1.0')
   .enablePositionalOptions();
 
+/**
+ * The compile-time limits: the defaults with OMNI_COMPILE_STEPS, OMNI_COMPILE_EXPANSION_NODES,
+ * OMNI_COMPILE_EXPANSION_DEPTH and OMNI_COMPILE_HEAP_MB applied; null (after saying which
+ * variable is wrong) when one is not a positive integer.
+ */
+export function compileLimits(): CompileLimits | null {
+  try {
+    return compileLimitsFromEnv();
+  } catch (e) {
+    process.stderr.write(`omnilisp: ${(e as Error).message}\n`);
+    return null;
+  }
+}
+
 /** Reads and compiles a program to C, or reports the problem and returns null. */
 function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: string; imports: string[] } | null {
+  const limits = compileLimits();
+  if (limits === null) return null;
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -34,7 +52,7 @@ function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: s
     return null;
   }
   try {
-    return compileProgram(source, file, { target });
+    return compileProgram(source, file, { target }, { limits });
   } catch (e) {
     if (e instanceof CompileError) {
       process.stderr.write(e.message + '\n');
@@ -114,7 +132,8 @@ withBuildOptions(
     .passThroughOptions(),
 ).action(async (file: string, args: string[], opts: BuildFlags & { interp?: boolean; aot?: boolean; cache: boolean }) => {
   if (opts.interp) {
-    process.exitCode = interpretFile(file, { args });
+    const limits = compileLimits();
+    process.exitCode = limits === null ? 1 : interpretFile(file, { args, frontEnd: { limits } });
     return;
   }
   if (opts.aot) {
@@ -146,8 +165,10 @@ program
   .command('repl', { isDefault: true })
   .description('the interactive REPL (also: omnilisp with no arguments)')
   .action(async () => {
+    const limits = compileLimits();
+    if (limits === null) return void (process.exitCode = 1);
     const { repl } = await import('./repl.js');
-    process.exitCode = await repl();
+    process.exitCode = await repl({ limits });
   });
 
 const cache = program.command('cache').description('the local cache of compiled programs ($OMNI_CACHE_DIR, default ~/.omni/cache)');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { CompileError, RUNTIME_INCLUDE, Session, jitHost } from '@omnilisp/compiler';
+import { CompileError, type CompileLimits, RUNTIME_INCLUDE, Session, jitHost } from '@omnilisp/compiler';
 
 const HELP = `,help         this text
 ,quit         leave (also end of input, or (exit))
@@ -64,9 +64,10 @@ class HostConnection {
   }
 }
 
-export async function repl(): Promise<number> {
+/** Runs the REPL; each input is compiled within `opts.limits` (the defaults where not given). */
+export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Promise<number> {
   const interactive = process.stdin.isTTY === true;
-  const session = new Session(path.join(process.cwd(), 'repl.omni'));
+  const session = new Session(path.join(process.cwd(), 'repl.omni'), { limits: opts.limits });
   const child = spawn(jitHost(), ['repl', '-I', RUNTIME_INCLUDE], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'] });
   const host = new HostConnection(child);
   const history = interactive && fs.existsSync(HISTORY) ? fs.readFileSync(HISTORY, 'utf8').split('\n').filter(Boolean).reverse() : [];

@@ -2,8 +2,13 @@
 // the length of a body, so a program of a thousand or so top-level forms can exceed Node's
 // default stack. compileProgram then compiles it again on a worker thread with a 1 GiB stack
 // (reserved; pages are committed on use), synchronously for its caller: the calling thread
-// sleeps on a shared flag until the worker has posted the result.
-import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+// sleeps on a shared flag until the answer is posted.
+//
+// The compiling thread may die (V8 ends a worker whose heap is full without running any of its
+// code), and a sleeping caller cannot see a thread end. So a small supervisor thread starts the
+// compiling one and answers for it: its result, or what ended it.
+import v8 from 'node:v8';
+import { MessageChannel, type MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { CompileError } from '../errors.js';
 import { type CompileLimitName, CompileLimitError } from '../limits.js';
 import type { FrontEndOptions } from '../pipeline.js';
@@ -11,7 +16,11 @@ import type { Loc } from '../values.js';
 import type { EmitOptions } from './emit-c.js';
 
 export type Compiled = { c: string; imports: string[] };
-type Reply = { ok: Compiled } | { compileError: { loc: Loc; detail: string; limit?: CompileLimitName } } | { failure: string };
+type Reply =
+  | { ok: Compiled }
+  | { compileError: { loc: Loc; detail: string; limit?: CompileLimitName } }
+  | { outOfMemory: number }
+  | { failure: string };
 
 const STACK_MB = 1024;
 
@@ -22,20 +31,23 @@ interface Job {
   options: FrontEndOptions;
 }
 
-/** Runs compileDirect(source, file, opts, options) on a big-stack thread and returns (or throws) its result. */
+type Role = { role: 'supervise'; job: Job; port: MessagePort; done: Int32Array; heapMb: number } | { role: 'compile'; job: Job };
+
+/**
+ * Runs compileDirect(source, file, opts, options) on a big-stack thread and returns (or throws)
+ * its result. The thread's heap is limited like the caller's; filling it is a CompileLimitError
+ * ('memory') at the start of the file.
+ */
 export function onBigStack(source: string, file: string, opts: Partial<EmitOptions>, options: FrontEndOptions = {}): Compiled {
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const job: Job = { source, file, opts, options };
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { ...job, port: port2, done },
-    transferList: [port2],
-    resourceLimits: { stackSizeMb: STACK_MB },
-  });
-  worker.unref();
+  const heapMb = Math.floor(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  const data: Role = { role: 'supervise', job: { source, file, opts, options }, port: port2, done, heapMb };
+  const supervisor = new Worker(new URL(import.meta.url), { workerData: data, transferList: [port2] });
+  supervisor.unref();
   Atomics.wait(done, 0, 0);
   const reply = receiveMessageOnPort(port1)?.message as Reply | undefined;
-  void worker.terminate();
+  void supervisor.terminate();
   port1.close();
   if (!reply) throw new Error('the big-stack compilation ended without an answer');
   if ('ok' in reply) return reply.ok;
@@ -43,12 +55,35 @@ export function onBigStack(source: string, file: string, opts: Partial<EmitOptio
     const { loc, detail, limit } = reply.compileError;
     throw limit ? new CompileLimitError(loc, detail, limit) : new CompileError(loc, detail);
   }
+  if ('outOfMemory' in reply) {
+    throw new CompileLimitError({ file, line: 1, col: 1 }, `program too large to compile: the compiler ran out of memory (${reply.outOfMemory} MB)`, 'memory');
+  }
   throw new Error(reply.failure);
 }
 
-/** The worker's side: compile, post the outcome, wake the caller. */
-async function serve(): Promise<void> {
-  const { source, file, opts, options, port, done } = workerData as Job & { port: MessagePort; done: Int32Array };
+/** The supervisor: starts the compiling thread, answers with its reply or with what ended it. */
+function supervise(role: Role & { role: 'supervise' }): void {
+  const { port, done, heapMb } = role;
+  let answered = false;
+  const answer = (reply: Reply) => {
+    if (answered) return;
+    answered = true;
+    port.postMessage(reply);
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  };
+  const compiler = new Worker(new URL(import.meta.url), {
+    workerData: { role: 'compile', job: role.job } satisfies Role,
+    resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: heapMb },
+  });
+  compiler.on('message', answer);
+  compiler.on('error', (e: Error & { code?: string }) => answer(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { outOfMemory: heapMb } : { failure: e.stack ?? String(e) }));
+  compiler.on('exit', (code) => answer({ failure: `the big-stack compilation ended without an answer (exit status ${code})` }));
+}
+
+/** The compiling thread: compile, post the outcome to the supervisor. */
+async function compile(job: Job): Promise<void> {
+  const { source, file, opts, options } = job;
   const { compileDirect } = await import('./compile.js');
   let reply: Reply;
   try {
@@ -59,9 +94,11 @@ async function serve(): Promise<void> {
     else if (e instanceof RangeError) reply = { compileError: { loc: { file, line: 1, col: 1 }, detail: 'program too large to compile' } };
     else reply = { failure: (e as Error).stack ?? String(e) };
   }
-  port.postMessage(reply);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
+  parentPort!.postMessage(reply);
 }
 
-if (!isMainThread && parentPort && (workerData as { done?: unknown } | null)?.done) void serve();
+if (!isMainThread && parentPort) {
+  const role = workerData as Role | null;
+  if (role?.role === 'supervise') supervise(role);
+  else if (role?.role === 'compile') void compile(role.job);
+}
