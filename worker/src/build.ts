@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_LIB_DIR } from '@omnilisp/compiler/libpath';
-import { RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
+import { RUNTIME_DIR, RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
 import { type CompileLimitName, CompileDiagnostic, CompileKilled, type CompilePool } from './compile-pool.js';
 import { type BuildSpec, type Diagnostic, type Manifest, formatDiagnostic, normalizeSpec, round, sha256 } from './spec.js';
 import type { Toolchain } from './toolchains.js';
@@ -87,7 +87,7 @@ async function toC(spec: BuildSpec, dir: string, pool: CompilePool): Promise<str
  * sh's ulimit, inherited by cc1, as and ld) and a wall-time limit; `fd3` is written to its fd 3.
  * Over a limit the whole group is killed and the build fails with that limit.
  */
-function runCompiler(cmd: string, args: string[], limits: CcLimits, fd3?: string): Promise<void> {
+function runCompiler(cmd: string, args: string[], dir: string, limits: CcLimits, fd3?: string): Promise<void> {
   const ulimits = `ulimit -v ${limits.memoryMb * 1024} && ulimit -t ${Math.ceil(limits.timeoutMs / 1000)} && exec "$0" "$@"`;
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', ulimits, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe', fd3 === undefined ? 'ignore' : 'pipe'], detached: true });
@@ -114,7 +114,8 @@ function runCompiler(cmd: string, args: string[], limits: CcLimits, fd3?: string
       if (/memory exhausted|out of memory|cannot allocate|std::bad_alloc/i.test(stderr)) {
         return reject(new CompileFailure([], 'memory', `${name} exceeded the C compiler memory limit of ${limits.memoryMb} MB`));
       }
-      reject(new Error(`${name} failed (${signal ?? code}):\n${stderr}`));
+      // the message reaches clients (a build's failedReason): no path of this machine in it
+      reject(new Error(`${name} failed (${signal ?? code}):\n${stderr.replaceAll(dir, '<build>').replaceAll(RUNTIME_DIR, '<runtime>')}`));
     });
   });
 }
@@ -130,11 +131,11 @@ function killQuietly(target: number): void {
 
 /** The C compiler step: an executable (gcc/clang) or an object for the JIT host (tcc). */
 async function compileC(c: string, spec: BuildSpec, dir: string, out: string, limits: CcLimits): Promise<void> {
-  if (spec.compiler === 'tcc') return runCompiler(jitHost(spec.target), ['compile', '-I', RUNTIME_INCLUDE, '--save-obj', out], limits, c);
+  if (spec.compiler === 'tcc') return runCompiler(jitHost(spec.target), ['compile', '-I', RUNTIME_INCLUDE, '--save-obj', out], dir, limits, c);
   const cFile = path.join(dir, 'program.c');
   fs.writeFileSync(cFile, c);
   const [cmd, ...args] = compileCommand(cFile, out, { cc: spec.compiler, opt: spec.opt, static: spec.static, sanitize: 'none', triple: spec.target });
-  return runCompiler(cmd, args, limits);
+  return runCompiler(cmd, args, dir, limits);
 }
 
 /**
