@@ -466,10 +466,9 @@ describe('the API with a worker', () => {
     expect(failed.body.diagnostics).toEqual([{ file: 'main.omni', line: 2, column: 11, message: 'unbound variable: nope' }]);
     expect(failed.body.manifest).toBeUndefined();
     expectError(await api.get(`/v1/artifacts/${b.body.key}`), 404, 'not_found');
-    // the same request again is queued again (and fails again)
-    const retry = await api.post('/v1/builds').send({ source });
-    expect(retry.status).toBe(202);
-    expect((await finished(api, b.body.key)).body.status).toBe('failed');
+    // the same request again is answered from the negative cache: 422 at once, nothing queued
+    const retry = expectError(await api.post('/v1/builds').send({ source }), 422, 'compile_error');
+    expect(retry.details.diagnostics).toEqual(failed.body.diagnostics);
 
     const run = expectError(await api.post('/v1/run').send({ source }), 422, 'compile_error');
     expect(run.details.diagnostics).toEqual(failed.body.diagnostics);

@@ -87,6 +87,8 @@ export class BuildWorker {
     }
     await this.announce();
     this.heartbeat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
+    // a restarted Redis has forgotten every worker: announce again at once, not at the next beat
+    this.redis.on('ready', () => void this.announce().catch(() => undefined));
     logger.info({ worker: this.id, toolchains: this.toolchains.map((t) => `${t.target}/${t.compiler}`) }, 'worker started');
   }
 
