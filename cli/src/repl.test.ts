@@ -253,10 +253,10 @@ describe('omnilisp REPL (piped input)', () => {
   });
 });
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-
 describe('omnilisp REPL (pseudo-terminal)', () => {
-  it.skipIf(!hasScript)('prints the prompt, the result of a typed input, and leaves on ,quit', async () => {
+  it('prints the prompt, the result of a typed input, and leaves on ,quit', async () => {
+    // script(1) gives the REPL a terminal; it is util-linux's, in Debian's essential bsdutils
+    if (spawnSync('script', ['--version']).status !== 0) throw new Error('script (util-linux, Debian package bsdutils) is needed to give the REPL a pseudo-terminal');
     const home = scratch();
     const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)}`, '/dev/null'], {
       cwd: home,
