@@ -170,7 +170,9 @@ export function hashKey(v: Value): unknown {
 }
 
 function structuralKey(v: Value): string {
-  chargeWork(1);
+  // metered: a key with shared parts can be exponentially long (a step per node: building and
+  // hashing the key string costs about a procedure call per node)
+  chargeWork(16);
   if (v instanceof Pair) return '(' + structuralKey(v.car) + '.' + structuralKey(v.cdr) + ')';
   if (Array.isArray(v)) return '[' + v.map(structuralKey).join(' ') + ']';
   if (v instanceof Dict) {

@@ -5,7 +5,8 @@
 // sleeps on a shared flag until the answer is posted.
 //
 // The compiling thread may die (V8 ends a worker whose heap is full without running any of its
-// code), and a sleeping caller cannot see a thread end. So a small supervisor thread starts the
+// code, and a module that fails to load never runs), and a sleeping caller cannot see a thread
+// end. So a supervisor thread — a few lines of plain JavaScript, nothing to load — starts the
 // compiling one and answers for it: its result, or what ended it.
 import v8 from 'node:v8';
 import { MessageChannel, type MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -31,7 +32,52 @@ interface Job {
   options: FrontEndOptions;
 }
 
-type Role = { role: 'supervise'; job: Job; port: MessagePort; done: Int32Array; heapMb: number } | { role: 'compile'; job: Job };
+/** What the supervisor is given. */
+interface Supervision {
+  job: Job;
+  port: MessagePort;
+  done: Int32Array;
+  heapMb: number;
+  stackMb: number;
+  /** This module, which the compiling thread runs. */
+  url: string;
+  execArgv: string[] | undefined;
+}
+
+/**
+ * Node options for the threads: the process's own, except when they are about its main script
+ * (`-e CODE`, `--input-type`), which would change how the threads load: then none.
+ */
+function threadExecArgv(): string[] | undefined {
+  return process.execArgv.some((a) => /^(-e|--eval|-p|--print|--input-type)(=|$)/.test(a)) ? [] : undefined;
+}
+
+/**
+ * The supervisor thread (evaluated source: there is nothing to load; valid as a script and as a
+ * module, whichever --input-type the process has). Replies like Reply; whatever comes first —
+ * the compiler's reply, its error, its exit — is the answer.
+ */
+const SUPERVISOR = `
+import('node:worker_threads').then(({ Worker, workerData }) => {
+  const { job, port, done, heapMb, stackMb, url, execArgv } = workerData;
+  let answered = false;
+  const answer = (reply) => {
+    if (answered) return;
+    answered = true;
+    port.postMessage(reply);
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  };
+  try {
+    const compiler = new Worker(new URL(url), { workerData: { compile: job }, execArgv, resourceLimits: { stackSizeMb: stackMb, maxOldGenerationSizeMb: heapMb } });
+    compiler.on('message', answer);
+    compiler.on('error', (e) => answer(e && e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { outOfMemory: heapMb } : { failure: String((e && e.stack) || e) }));
+    compiler.on('exit', (code) => answer({ failure: 'the big-stack compilation ended without an answer (exit status ' + code + ')' }));
+  } catch (e) {
+    answer({ failure: String((e && e.stack) || e) });
+  }
+});
+`;
 
 /**
  * Runs compileDirect(source, file, opts, options) on a big-stack thread and returns (or throws)
@@ -42,8 +88,9 @@ export function onBigStack(source: string, file: string, opts: Partial<EmitOptio
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const heapMb = Math.floor(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
-  const data: Role = { role: 'supervise', job: { source, file, opts, options }, port: port2, done, heapMb };
-  const supervisor = new Worker(new URL(import.meta.url), { workerData: data, transferList: [port2] });
+  const execArgv = threadExecArgv();
+  const data: Supervision = { job: { source, file, opts, options }, port: port2, done, heapMb, stackMb: STACK_MB, url: import.meta.url, execArgv };
+  const supervisor = new Worker(SUPERVISOR, { eval: true, execArgv, workerData: data, transferList: [port2] });
   supervisor.unref();
   Atomics.wait(done, 0, 0);
   const reply = receiveMessageOnPort(port1)?.message as Reply | undefined;
@@ -59,26 +106,6 @@ export function onBigStack(source: string, file: string, opts: Partial<EmitOptio
     throw new CompileLimitError({ file, line: 1, col: 1 }, `program too large to compile: the compiler ran out of memory (${reply.outOfMemory} MB)`, 'memory');
   }
   throw new Error(reply.failure);
-}
-
-/** The supervisor: starts the compiling thread, answers with its reply or with what ended it. */
-function supervise(role: Role & { role: 'supervise' }): void {
-  const { port, done, heapMb } = role;
-  let answered = false;
-  const answer = (reply: Reply) => {
-    if (answered) return;
-    answered = true;
-    port.postMessage(reply);
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
-  };
-  const compiler = new Worker(new URL(import.meta.url), {
-    workerData: { role: 'compile', job: role.job } satisfies Role,
-    resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: heapMb },
-  });
-  compiler.on('message', answer);
-  compiler.on('error', (e: Error & { code?: string }) => answer(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { outOfMemory: heapMb } : { failure: e.stack ?? String(e) }));
-  compiler.on('exit', (code) => answer({ failure: `the big-stack compilation ended without an answer (exit status ${code})` }));
 }
 
 /** The compiling thread: compile, post the outcome to the supervisor. */
@@ -97,8 +124,4 @@ async function compile(job: Job): Promise<void> {
   parentPort!.postMessage(reply);
 }
 
-if (!isMainThread && parentPort) {
-  const role = workerData as Role | null;
-  if (role?.role === 'supervise') supervise(role);
-  else if (role?.role === 'compile') void compile(role.job);
-}
+if (!isMainThread && parentPort && (workerData as { compile?: Job } | null)?.compile) void compile((workerData as { compile: Job }).compile);

@@ -294,6 +294,13 @@ function makeRange(args: Value[]): Value {
   return arrayToList(out);
 }
 
+/** The string of code points cps[start..end), built in chunks (spreading a long array overflows the JS stack). */
+function fromCodePoints(cps: number[], start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i += 8192) out += String.fromCodePoint(...cps.slice(i, Math.min(end, i + 8192)));
+  return out;
+}
+
 function splitString(s: string, sep: string): Value {
   chargeChars(s.length);
   if (sep === '') return arrayToList([...s]);
@@ -437,7 +444,7 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     },
     zip: (a) => {
       const lists = a.map((l) => listArg('zip', l));
-      const n = Math.min(...lists.map((l) => l.length));
+      const n = lists.reduce((m, l) => Math.min(m, l.length), Infinity);
       const out: Value[] = [];
       for (let i = 0; i < n; i++) out.push(arrayToList(lists.map((l) => l[i])));
       return arrayToList(out);
@@ -473,7 +480,7 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
       const start = index('substring', a[1], cps.length, true);
       const end = a.length === 3 ? index('substring', a[2], cps.length, true) : cps.length;
       if (start > end) raise(`substring: start ${start} is greater than end ${end}`);
-      return String.fromCodePoint(...cps.slice(start, end));
+      return fromCodePoints(cps, start, end);
     },
     'string-append': (a) => {
       const parts = a.map((s) => str('string-append', s));

@@ -3,6 +3,7 @@
 // and before large allocations. Running out throws OutOfFuel, which OmniLisp's `try` cannot
 // catch: it ends the whole compile-time evaluation.
 import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { WorkMeter } from '../work.js';
 
 export type FuelLimit = 'steps' | 'memory';
@@ -48,9 +49,9 @@ export class Fuel implements WorkMeter {
     this.heapMb = Math.floor(this.heapBytes / 2 ** 20);
   }
 
-  /** Steps charged since the last reset. */
+  /** Steps charged since the last reset (builtin work counts in fractions of a step). */
   get spent(): number {
-    return this.used;
+    return Math.ceil(this.used);
   }
 
   /** Starts a new budget (the REPL: one per input). */
@@ -70,13 +71,40 @@ export class Fuel implements WorkMeter {
   }
 
   reserve(bytes: number): void {
-    if (v8.getHeapStatistics().used_heap_size + bytes > this.heapBytes) {
-      throw new OutOfFuel('memory', `exceeded the compile-time memory limit of ${this.heapMb} MB`);
-    }
+    if (heapUsed() + bytes <= this.heapBytes) return;
+    // the heap in use counts garbage until it is collected: only live data is over the limit (and
+    // live data within a tenth of it is out of memory too, or every check would collect again)
+    if (collectGarbage() && heapUsed() + bytes <= this.heapBytes * 0.9) return;
+    throw new OutOfFuel('memory', `exceeded the compile-time memory limit of ${this.heapMb} MB`);
   }
 
   /** The compile-time stack is full (recursion deeper than COMPILE_TIME_STACK_FRAMES). */
   stackExhausted(): never {
     throw new OutOfFuel('memory', `exceeded the compile-time stack limit of ${COMPILE_TIME_STACK_FRAMES} frames`);
   }
+}
+
+function heapUsed(): number {
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+let gc: (() => void) | null | undefined;
+
+/** Runs a full garbage collection, when one can be had (`gc`, exposed on demand); false if not. */
+function collectGarbage(): boolean {
+  if (gc === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    try {
+      if (typeof exposed === 'function') gc = exposed;
+      else {
+        v8.setFlagsFromString('--expose-gc');
+        gc = vm.runInNewContext('gc') as () => void;
+      }
+    } catch {
+      gc = null;
+    }
+  }
+  if (!gc) return false;
+  gc();
+  return true;
 }
