@@ -702,7 +702,7 @@ describe('hostile input: NUL bytes, invalid manifests, corrupt artifacts, local 
     ['not JSON', () => '{"key": "trunc'],
     ['JSON of another shape', () => JSON.stringify({ hello: 'world' })],
     ['another key', (m) => JSON.stringify({ ...m, key: sha256('another') })],
-    ['a path as artifact name', (m) => JSON.stringify({ ...m, artifact: { ...m.artifact, name: '../../../etc/passwd' } })],
+    ['a path as artifact name', (m) => JSON.stringify({ ...m, artifact: { ...m.artifact, name: '../../../etc/passwd' } })], // hostile path
   ];
 
   it.each(invalidManifests)('an invalid manifest (%s): download, HEAD and the manifest route answer 503 artifact_rebuilding, and the key is rebuilt', async (_what, make) => {

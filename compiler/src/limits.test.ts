@@ -320,7 +320,7 @@ describe('the REPL session', () => {
 });
 
 describe('imports name libraries only', () => {
-  it.each(['../secret', 'a/b', 'a\\b', '.hidden', '/etc/passwd'])('refuses %j at the import form', (name) => {
+  it.each(['../secret', 'a/b', 'a\\b', '.hidden', '/etc/passwd'])('refuses %j at the import form', (name) => { // hostile path
     expect(() => compileFront(`(print 1)\n  (import ${name})`)).toThrow(new RegExp(`^hostile\\.omni:2:3: invalid library name: ${name.replace(/[.\\/]/g, '\\$&')} \\(`));
   });
 

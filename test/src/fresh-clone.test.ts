@@ -50,7 +50,10 @@ const ABSOLUTE = new RegExp(`(?<![\\w.~$/@:\\\\-])/(?:${MACHINE_ROOTS.join('|')}
  *                        deploy-files.test.ts checks that they do)
  *   root, home, work, var, var/log, etc, root/.bashrc, etc/NAME: the sandbox's documentation and
  *                        tests name host folders that a program run in the sandbox must not see
+ *   a line marked `hostile path`: test data that must be refused (path traversal in import names,
+ *                        artifact names), never read
  */
+const HOSTILE_PATH = /\bhostile path\b/;
 const SANDBOX_FILES = /^(?:test\/src\/sandbox\.test\.ts|runtime\/README\.md|runtime\/host\/omni-sandbox\.c)$/;
 const ALLOWED: { path: RegExp; files?: RegExp }[] = [
   { path: /^\/etc\/ld\.so\.cache$/ },
@@ -70,6 +73,7 @@ function offences(file: string, text: string, root: string): string[] {
     const at = `${file}:${i + 1}`;
     if (SHARED.test(line)) found.push(`${at}: refers to the shared folder outside the repository: ${line.trim()}`);
     for (const p of HERE) if (p.test(line)) found.push(`${at}: names this checkout's absolute path: ${line.trim()}`);
+    if (HOSTILE_PATH.test(line)) return;
     for (const m of line.matchAll(CLIMB)) {
       const target = path.resolve(root, path.dirname(file), m[1] + m[2]);
       if (path.relative(root, target).startsWith('..')) found.push(`${at}: ${m[0]} climbs out of the repository: ${line.trim()}`);
