@@ -104,12 +104,12 @@ describe('the limits are set by the environment', () => {
 
 describe('imports', () => {
   it('a name with a directory in it is refused at the import form', () => {
-    const file = program('escape', '(print 1)\n(import ../../etc/passwd)');
+    const file = program('escape', '(print 1)\n(import ../../etc/passwd)'); // hostile path
     for (const args of [['run', '--interp', file], ['emit', file]]) {
       expect(omnilisp(args)).toMatchObject({
         stdout: '',
         status: 1,
-        stderr: `${file}:2:1: invalid library name: ../../etc/passwd (a name such as violet, without a directory or extension)\n`,
+        stderr: `${file}:2:1: invalid library name: ../../etc/passwd (a name such as violet, without a directory or extension)\n`, // hostile path
       });
     }
   });
