@@ -24,7 +24,7 @@ export class OutOfFuel extends Error {
 
 /**
  * Frames of the compile-time interpreter's stack (the limit of programs is 6 million): deep
- * recursion in a macro stops in well under a second, using a few hundred MB at most.
+ * recursion in a macro stops in about a second, using a few hundred MB at most.
  */
 export const COMPILE_TIME_STACK_FRAMES = 500_000;
 
