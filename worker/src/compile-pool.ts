@@ -162,11 +162,9 @@ export class CompilePool {
   private release(child: Child, healthy: boolean): void {
     child.jobs++;
     const alive = child.proc.exitCode === null && child.proc.signalCode === null;
-    if (!alive) return; // forget() has run or will run on exit
-    if (!healthy || this.closed || child.jobs >= (this.opts.jobsPerChild ?? 200)) {
-      this.live.delete(child);
-      child.proc.kill('SIGKILL');
-      if (this.waiting.length && !this.closed) this.waiting.shift()!(this.spawn());
+    // a child that is gone or to be replaced leaves through forget(), on its exit
+    if (!alive || !healthy || this.closed || child.jobs >= (this.opts.jobsPerChild ?? 200)) {
+      if (alive) child.proc.kill('SIGKILL');
       return;
     }
     const next = this.waiting.shift();

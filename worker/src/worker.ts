@@ -55,14 +55,9 @@ export class BuildWorker {
     this.toolchains = detectToolchains(config.targets);
     this.redis = connect(config.redisUrl, false);
     const { timeoutMs, memoryMb, steps, expansionNodes, expansionDepth } = config.compile;
-    const limits = Object.fromEntries(Object.entries({ steps, expansionNodes, expansionDepth }).filter(([, v]) => v !== undefined));
-    // one compile process for each job both queues may run at once
+    // one compile process for each job both queues may run at once; unset budgets are the compiler's defaults
+    const limits = { steps, expansionNodes, expansionDepth };
     this.pool = new CompilePool({ size: 2 * config.worker.concurrency, warm: config.worker.concurrency, timeoutMs, memoryMb, limits });
-  }
-
-  /** Process ids of this worker's compile processes. */
-  compilerPids(): number[] {
-    return this.pool.pids();
   }
 
   /** Starts consuming both queues and announcing this worker's toolchains. */
