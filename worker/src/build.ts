@@ -9,6 +9,7 @@ import { BUNDLED_LIB_DIR } from '@omnilisp/compiler/libpath';
 import { RUNTIME_DIR, RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
 import { type CompileLimitName, CompileDiagnostic, CompileKilled, type CompilePool } from './compile-pool.js';
 import { type BuildSpec, type Diagnostic, type Manifest, formatDiagnostic, normalizeSpec, round, sha256 } from './spec.js';
+import { processAlive } from './processes.js';
 import type { Toolchain } from './toolchains.js';
 
 /** The program does not compile, or compiling it reached a limit; diagnostics say where and why. */
@@ -177,15 +178,6 @@ function processesUsing(dirs: string[]): number[] {
     }
   }
   return found;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Builds spec under key in a fresh directory below the work root (removed afterwards). */

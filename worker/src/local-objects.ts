@@ -24,6 +24,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from './processes.js';
 
 /** What a copy must hash to: the manifest's artifact SHA-256 and size. */
 export interface Expected {
@@ -52,16 +53,6 @@ const TRANSIENT = /^\.(?:run|tmp)-(\d+)-(\d+)-[0-9a-f]+(?:\.o)?$/;
 const TRANSIENT_MAX_AGE_MS = 24 * 3600_000;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readSidecar(file: string): Expected | null {
   try {
@@ -265,7 +256,7 @@ export class LocalObjects {
       const full = path.join(this.dir, name);
       const transient = TRANSIENT.exec(name);
       if (transient) {
-        if (!alive(Number(transient[1])) || Date.now() - Number(transient[2]) > TRANSIENT_MAX_AGE_MS) unlink(full);
+        if (!processAlive(Number(transient[1])) || Date.now() - Number(transient[2]) > TRANSIENT_MAX_AGE_MS) unlink(full);
         continue;
       }
       const obj = OBJECT.exec(name);
