@@ -14,14 +14,19 @@ const ARTIFACT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const diagnostic = z.looseObject({ file: z.string(), line: count, column: count, message: z.string() });
 
-/** What a stored manifest must look like to be used (fields beyond these are allowed and kept). */
-const ManifestShape = z.looseObject({
-  key: z.string().regex(KEY_PATTERN),
+/** How an artifact is built: the same fields in a stored manifest and a stored spec. */
+const buildSettings = {
   target: z.string().min(1),
   output: z.enum(OUTPUTS),
   compiler: z.enum(COMPILERS),
   opt: z.union([z.literal(0), z.literal(2)]),
   static: z.boolean(),
+};
+
+/** What a stored manifest must look like to be used (fields beyond these are allowed and kept). */
+const ManifestShape = z.looseObject({
+  key: z.string().regex(KEY_PATTERN),
+  ...buildSettings,
   entry: z.string(),
   files: z.array(z.looseObject({ name: z.string(), bytes: count, sha256: z.string().regex(SHA256) })),
   artifact: z.looseObject({ name: z.string().regex(ARTIFACT_NAME), bytes: count, sha256: z.string().regex(SHA256), cBytes: count }),
@@ -36,11 +41,7 @@ const SpecShape = z
   .looseObject({
     files: z.record(z.string().regex(FILE_NAME), z.string()),
     entry: z.string().regex(FILE_NAME),
-    target: z.string().min(1),
-    output: z.enum(OUTPUTS),
-    compiler: z.enum(COMPILERS),
-    opt: z.union([z.literal(0), z.literal(2)]),
-    static: z.boolean(),
+    ...buildSettings,
   })
   .refine((s) => Object.hasOwn(s.files, s.entry), 'entry is not one of files');
 
