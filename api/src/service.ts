@@ -280,6 +280,7 @@ export class Service {
       const f = decodeFailure(message);
       if (f.code === 'compile_error' || f.code === 'compile_limit') throw compileFailure(f);
       if (f.code === 'not_found') throw new ApiError(404, 'not_found', f.message);
+      if (f.code === 'internal_error') throw new ApiError(500, 'internal_error', f.message, { diagnostics: f.diagnostics ?? [] });
       throw new ApiError(500, 'run_failed', f.message);
     } finally {
       this.waiting.delete(lost);

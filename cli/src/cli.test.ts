@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
-function omnilisp(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+function omnilisp(args: string[], input = '', env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -70,5 +70,36 @@ describe('long programs', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(Array.from({ length: 3000 }, (_, i) => `${i}\n`).join(''));
+  });
+});
+
+describe('internal compiler errors', () => {
+  // OMNI_DEBUG_INTERNAL_ERROR=NAME makes the native back end fail at each reference to NAME
+  const fault = { OMNI_DEBUG_INTERNAL_ERROR: 'boom' };
+  const source = '(define boom 2)\n(define (f x)\n  (+ x 1))\n(print (f boom))\n';
+  const line = (file: string) => `${file}:4:11: internal compiler error: OMNI_DEBUG_INTERNAL_ERROR: a reference to boom`;
+
+  it.each([[['run', '--aot']], [['run', '--no-cache']], [['run']], [['emit']]])('%j: FILE:LINE:COL of the form, exit 70, no JavaScript stack', (cmd) => {
+    const file = program(source);
+    const r = omnilisp([...cmd, file], '', fault);
+    expect(r.status, r.stderr).toBe(70);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(line(file));
+    expect(r.stderr).not.toMatch(/\bat \S+ \(|\.js:\d+/);
+  });
+
+  it('LOG_LEVEL=debug adds the compiler stack', () => {
+    const file = program(source);
+    const r = omnilisp(['run', '--aot', file], '', { ...fault, LOG_LEVEL: 'debug' });
+    expect(r.status).toBe(70);
+    expect(r.stderr.split('\n')[0]).toBe(line(file));
+    expect(r.stderr).toMatch(/at Lowerer\.ref \(/);
+  });
+
+  it('the REPL reports it for the input and goes on', () => {
+    const r = omnilisp(['repl'], '(define boom 1)\n(+ boom 1)\n(+ 1 2)\n', fault);
+    expect(r.stderr.split('\n')[0]).toBe('<repl>:1:4: internal compiler error: OMNI_DEBUG_INTERNAL_ERROR: a reference to boom');
+    expect(r.stdout).toContain('3');
+    expect(r.status).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import {
   jitHost,
 } from '@omnilisp/compiler';
 import { ProgramCache } from './cache.js';
+import { reportInternalError } from './internal-error.js';
 import { compileRunAndStore, programStatus, runInHost } from './native.js';
 
 const program = new Command();
@@ -195,5 +196,9 @@ export async function main(argv: string[]): Promise<void> {
   // `remote` (remote.ts) is loaded only when asked for; otherwise a stub lists it in --help
   if (argv[2] === 'remote' || (argv[2] === 'help' && argv[3] === 'remote')) program.addCommand((await import('./remote.js')).remoteCommand());
   else program.command('remote').description('build and run on the compile-and-cache service: remote build|run|status (see omnilisp remote --help)');
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = reportInternalError(e);
+  }
 }

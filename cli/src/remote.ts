@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BUNDLED_LIB_DIR, findLibrary, libraryPath } from '@omnilisp/compiler/libpath';
+import { EXIT_INTERNAL } from './internal-error.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 const DEFAULT_RETRIES = 5;
@@ -432,6 +433,8 @@ export function explain(e: unknown, local: Record<string, string> = {}): { code:
       const diags = ((e.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics ?? []) as Diagnostic[];
       return { code: 1, text: diags.length ? formatDiagnostics(diags, local) : `omnilisp: ${e.message}\n` };
     }
+    // the service's compiler failed on this program: said as the local compiler says it (exit 70)
+    if (e.code === 'internal_error') return { code: EXIT_INTERNAL, text: `${e.message}\n` };
     let text = `omnilisp: the service answered ${e.status} ${e.code}: ${e.message}${e.attempts > 1 ? ` (after ${e.attempts} attempts)` : ''}\n`;
     if (e.status === 401) text += 'omnilisp: give an API key with --api-key, $OMNI_API_KEY or "apiKey" in ~/.omni/config.json\n';
     const available = (e.details as { available?: { target: string; compiler: string; output: string }[] } | undefined)?.available;
@@ -477,6 +480,7 @@ async function waitForBuild(client: Client, first: BuildState, progress: Progres
       if (s.status === 'failed') {
         const code = s.error?.code ?? 'internal';
         if (code === 'compile_error') throw new ServiceError(422, code, s.error?.message ?? 'the build failed', { diagnostics: s.diagnostics ?? [] });
+        if (code === 'internal_error') throw new ServiceError(500, code, s.error?.message ?? 'internal compiler error');
         throw new CliExit(2, `omnilisp: the build failed (${code}): ${s.error?.message ?? 'no reason given'}`);
       }
       progress.show(s);

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { CompileError, type CompileLimits, RUNTIME_INCLUDE, Session, jitHost } from '@omnilisp/compiler';
+import { CompileError, type CompileLimits, InternalCompilerError, RUNTIME_INCLUDE, Session, jitHost } from '@omnilisp/compiler';
+import { reportInternalError } from './internal-error.js';
 
 const HELP = `,help         this text
 ,quit         leave (also end of input, or (exit))
@@ -65,6 +66,13 @@ class HostConnection {
 }
 
 /** Runs the REPL; each input is compiled within `opts.limits` (the defaults where not given). */
+/** A compile error, or an internal compiler error (the session goes on after either). */
+function reportCompileFailure(e: unknown): void {
+  if (e instanceof CompileError) process.stderr.write(e.message + '\n');
+  else if (e instanceof InternalCompilerError) reportInternalError(e);
+  else throw e;
+}
+
 export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   const session = new Session(path.join(process.cwd(), 'repl.omni'), { limits: opts.limits });
@@ -86,8 +94,7 @@ export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Prom
     try {
       c = session.compile(source, file).c;
     } catch (e) {
-      if (!(e instanceof CompileError)) throw e;
-      process.stderr.write(e.message + '\n');
+      reportCompileFailure(e);
       return null;
     }
     rl.pause();
@@ -122,8 +129,7 @@ export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Prom
         try {
           process.stdout.write(session.compile(arg, '<emit>', { dryRun: true }).c);
         } catch (e) {
-          if (!(e instanceof CompileError)) throw e;
-          process.stderr.write(e.message + '\n');
+          reportCompileFailure(e);
         }
         return null;
       default:

@@ -11,3 +11,45 @@ export class CompileError extends Error {
     this.name = 'CompileError';
   }
 }
+
+/**
+ * A bug in the compiler, not in the program: an unexpected exception in one of its passes,
+ * reported at the form being compiled when it happened as
+ * `FILE:LINE:COL: internal compiler error: MESSAGE`. `internalStack` is the original stack, for
+ * the logs (never shown to a service's client).
+ */
+export class InternalCompilerError extends Error {
+  constructor(
+    readonly loc: Loc,
+    readonly detail: string,
+    readonly internalStack: string,
+  ) {
+    super(`${loc.file}:${loc.line}:${loc.col}: internal compiler error: ${detail}`);
+    this.name = 'InternalCompilerError';
+  }
+}
+
+/**
+ * What an exception thrown while compiling the form at `loc` means: compile errors, internal
+ * errors raised deeper (at a more precise form) and a full JavaScript stack (which the caller
+ * retries on a bigger one) go on as they are; anything else is a bug of the compiler, located here.
+ */
+export function asCompilerError(e: unknown, loc: Loc): unknown {
+  if (e instanceof CompileError || e instanceof InternalCompilerError || isStackOverflow(e)) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new InternalCompilerError(loc, err.message, err.stack ?? err.message);
+}
+
+/** V8's `Maximum call stack size exceeded`. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** Runs `f`, turning an unexpected exception into an InternalCompilerError at `loc` (asCompilerError). */
+export function compilingAt<T>(loc: Loc, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw asCompilerError(e, loc);
+  }
+}

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Lambda, mk, type Node } from './ast.js';
-import { CompileError } from './errors.js';
+import { CompileError, compilingAt } from './errors.js';
 import { Fuel, OutOfFuel } from './interp/fuel.js';
 import { describeLibraryPath, findLibrary, isValidLibraryName } from './libpath.js';
 import { type CompileLimits, CompileLimitError, resolveCompileLimits } from './limits.js';
@@ -169,14 +169,14 @@ export class Expander {
   /** Expands a whole program (or one REPL input) into top-level core forms. */
   expandProgram(datums: readonly Datum[]): Node[] {
     const out: Node[] = [];
-    for (const d of datums) this.expandTop(d, out);
+    for (const d of datums) compilingAt(d.loc, () => this.expandTop(d, out));
     return out;
   }
 
-  /** Is `s` a macro name at the top level? */
   /** Library files loaded by `import`, in load order (the inputs of a program besides its own file). */
   readonly importedFiles: string[] = [];
 
+  /** Is `s` a macro name at the top level? */
   isMacro(s: Sym): boolean {
     return this.macros.has(s);
   }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from './ast.js';
-import { CompileError } from './errors.js';
+import { CompileError, asCompilerError, isStackOverflow } from './errors.js';
 import { type CompileTimeEvaluator, type CompileUsage, Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
 import { ProcessHost } from './interp/host.js';
@@ -44,15 +44,14 @@ export interface FrontEndResult {
 export function frontEnd(source: string, file: string, compileTime: Interpreter | CompileTimeEvaluator, options: FrontEndOptions = {}): FrontEndResult {
   const evaluator = compileTime instanceof Interpreter ? compileTime.compileTimeEvaluator() : compileTime;
   const expander = new Expander({ libPath: options.libPath ?? libraryPath(file), evaluator, limits: options.limits, programFile: file });
-  const datums = readProgram(source, file);
   try {
-    const nodes = expander.expandProgram(datums);
+    const nodes = expander.expandProgram(readProgram(source, file));
     const program = resolveProgram(nodes, { globals: programGlobals(nodes) });
     return { nodes, program, imports: expander.importedFiles, usage: expander.usage };
   } catch (e) {
     // Macros can build forms nested more deeply than the recursive passes can walk.
-    if (e instanceof RangeError) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');
-    throw e;
+    if (isStackOverflow(e)) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');
+    throw asCompilerError(e, { file, line: 1, col: 1 });
   }
 }
 

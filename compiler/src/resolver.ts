@@ -2,7 +2,7 @@
 // parameters and every let/letrec local of its body; references get (depth, slot). It marks
 // variables that are captured or assigned, and reports names that are defined nowhere.
 import type { Lambda, Node, TopLevel, Var } from './ast.js';
-import { CompileError } from './errors.js';
+import { CompileError, compilingAt } from './errors.js';
 import { primitiveGlobalNames, unsupportedNames } from './primitives.js';
 import type { Loc, Sym } from './values.js';
 
@@ -62,7 +62,7 @@ export function resolveProgram(nodes: readonly Node[], opts: ResolveOptions): Re
 /** Resolves one top-level form; global names it assigns with `set!` are added to `rebound`. */
 export function resolveTopLevel(node: Node, opts: ResolveOptions, rebound = new Set<string>()): TopLevel {
   const frame = new FrameScope(null);
-  new Resolver(opts, rebound).visit(node, { vars: new Map(), frame, parent: null });
+  compilingAt(node.loc, () => new Resolver(opts, rebound).visit(node, { vars: new Map(), frame, parent: null }));
   return { node, frameSize: frame.size };
 }
 

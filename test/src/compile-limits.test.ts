@@ -65,8 +65,8 @@ class Stack {
     return this;
   }
 
-  spawn(): ChildProcess {
-    const p = spawnWorker(this.config, { NODE_NO_WARNINGS: '1' });
+  spawn(env: Record<string, string> = {}, logs: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+    const p = spawnWorker(this.config, { NODE_NO_WARNINGS: '1', ...env }, logs);
     this.workers.push(p);
     return p;
   }
@@ -302,6 +302,42 @@ describe('C compiler limits', () => {
       await sleep(200);
       await eventually(async () => (fs.existsSync(path.join(workDir, stale[0])) ? undefined : true), 15_000);
       expect(processesUnder(path.join(workDir, stale[0]))).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('an internal compiler error', () => {
+  it('fails the run (500 internal_error) and the build (never retried) at the form, logs the stack at debug, and the worker goes on', async () => {
+    const stack = new Stack({ WORKER_CONCURRENCY: '1' });
+    stack.api = await startApi(stack.config);
+    const worker = stack.spawn({ OMNI_DEBUG_INTERNAL_ERROR: 'boom', LOG_LEVEL: 'debug' }, 'pipe');
+    let logs = '';
+    worker.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
+    try {
+      await stack.ready();
+      const source = `(define boom 1)\n(print (+ boom 1))${fresh()}`;
+      const expected = 'main.omni:2:11: internal compiler error: OMNI_DEBUG_INTERNAL_ERROR: a reference to boom';
+
+      const run = await stack.call('POST', '/v1/run', { source });
+      expect(run.status, JSON.stringify(run.body)).toBe(500);
+      expect(run.body.error).toMatchObject({ code: 'internal_error', message: expected });
+      expect(run.body.error.details.diagnostics).toEqual([{ file: 'main.omni', line: 2, column: 11, message: expected.slice('main.omni:2:11: '.length) }]);
+      expect(JSON.stringify(run.body)).not.toMatch(/\/tmp|\/work|\/home|\/root|Lowerer|\.js:/); // no path, no stack
+
+      const build = await stack.call('POST', '/v1/builds', { source: source + fresh() });
+      const failed = await stack.finished(build.body.id);
+      expect(failed, JSON.stringify(failed)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'internal_error', message: expected } });
+
+      // the same worker serves the next program
+      const ok = await stack.call('POST', '/v1/run', { source: `(print (* 6 7))${fresh()}` });
+      expect(ok.body, JSON.stringify(ok.body)).toMatchObject({ stdout: '42\n', exitCode: 0 });
+      expect(worker.exitCode).toBeNull();
+
+      const lines = logs.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(lines.find((l) => l.msg === 'internal compiler error' && l.level === 50)?.err).toBe(expected);
+      expect(lines.find((l) => l.msg === 'internal compiler error: stack' && l.level === 20)?.stack).toMatch(/at Lowerer\.ref/);
     } finally {
       await stack.close();
     }

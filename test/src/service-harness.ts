@@ -154,11 +154,11 @@ export function configEnv(config: ServiceConfig): Record<string, string> {
   return env;
 }
 
-/** A worker as its own process (`node worker/dist/main.js`), for tests that kill it. */
-export function spawnWorker(config: ServiceConfig, extraEnv: Record<string, string> = {}): ChildProcess {
+/** A worker as its own process (`node worker/dist/main.js`), for tests that kill it; its JSON logs (stdout) are ignored or piped. */
+export function spawnWorker(config: ServiceConfig, extraEnv: Record<string, string> = {}, logs: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   return spawn(process.execPath, [path.join(REPO, 'worker', 'dist', 'main.js')], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configEnv(config), ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logs, 'inherit'],
   });
 }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_LIB_DIR } from '@omnilisp/compiler/libpath';
 import { RUNTIME_DIR, RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
-import { type CompileLimitName, CompileDiagnostic, CompileKilled, type CompilePool } from './compile-pool.js';
+import { type CompileLimitName, CompileDiagnostic, CompileKilled, type CompilePool, CompilerCrashed } from './compile-pool.js';
 import { type BuildSpec, type Diagnostic, type Manifest, formatDiagnostic, normalizeSpec, round, sha256 } from './spec.js';
 import { processAlive } from './processes.js';
 import type { Toolchain } from './toolchains.js';
@@ -21,6 +21,24 @@ export class CompileFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The compiler failed on this program (a bug of the compiler, not the program's fault): the form
+ * it was compiling, when it knows, and the original stack, for the worker's logs only.
+ */
+export class InternalCompileFailure extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly internalStack: string,
+  ) {
+    super(diagnostics.length ? diagnostics.map(formatDiagnostic).join('\n') : 'internal compiler error: the compiler failed on this program (the failure is logged on the worker)');
+  }
+}
+
+/** A message that may name files of this machine, with every absolute path replaced by `<path>`. */
+function withoutPaths(message: string): string {
+  return message.replace(/(^|[\s'"`(=:])\/[^\s'"`)]*/g, '$1<path>');
 }
 
 export interface Built {
@@ -79,6 +97,11 @@ async function toC(spec: BuildSpec, dir: string, pool: CompilePool): Promise<str
       throw new CompileFailure([{ file: shownFile(dir, e.loc.file, spec.entry), line: e.loc.line, column: e.loc.col, message: e.detail }], e.limit);
     }
     if (e instanceof CompileKilled) throw new CompileFailure([], e.limit, e.message);
+    if (e instanceof CompilerCrashed) {
+      const ice = e.internal;
+      const where = ice ? [{ file: shownFile(dir, ice.loc.file, spec.entry), line: ice.loc.line, column: ice.loc.col, message: `internal compiler error: ${withoutPaths(ice.detail)}` }] : [];
+      throw new InternalCompileFailure(where, e.message);
+    }
     throw e;
   }
 }

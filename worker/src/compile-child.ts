@@ -3,7 +3,7 @@
 // bounds this process's wall time and heap and kills it when it overruns. Budgets inside the
 // compiler (steps, expansion size and depth, heap) end most hostile compiles here first, with a
 // diagnostic at the form being expanded.
-import { CompileError, CompileLimitError, compileProgram } from '@omnilisp/compiler';
+import { CompileError, CompileLimitError, InternalCompilerError, compileProgram } from '@omnilisp/compiler';
 import type { CompileReply, CompileRequest } from './compile-pool.js';
 
 function compile(req: CompileRequest): CompileReply {
@@ -15,6 +15,7 @@ function compile(req: CompileRequest): CompileReply {
       const limit = e instanceof CompileLimitError ? e.limit : undefined;
       return { id: req.id, error: { loc: e.loc, detail: e.detail, ...(limit ? { limit } : {}) } };
     }
+    if (e instanceof InternalCompilerError) return { id: req.id, internal: { loc: e.loc, detail: e.detail, stack: e.internalStack } };
     return { id: req.id, failure: (e as Error)?.stack ?? String(e) };
   }
 }

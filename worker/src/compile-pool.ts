@@ -23,7 +23,15 @@ export interface CompileRequest {
 export type CompileReply =
   | { id: number; ok: { c: string; imports: string[] } }
   | { id: number; error: { loc: Loc; detail: string; limit?: CompileLimitName } }
+  | { id: number; internal: InternalError }
   | { id: number; failure: string };
+
+/** An internal compiler error: where (the form being compiled), what, and the stack (for the logs). */
+export interface InternalError {
+  loc: Loc;
+  detail: string;
+  stack: string;
+}
 
 /** Every limit a compile can reach: the pool's (time, memory) and the compiler's own budgets. */
 export type CompileLimitName = 'time' | 'memory' | 'steps' | 'expansion';
@@ -38,8 +46,18 @@ export class CompileKilled extends Error {
   }
 }
 
-/** The compiler failed in a way that is not the program's fault (its stack is for the logs only). */
-export class CompilerCrashed extends Error {}
+/**
+ * The compiler failed in a way that is not the program's fault: an internal compiler error (with
+ * the form it was compiling) or a compile process that died; the message and stack are for the logs.
+ */
+export class CompilerCrashed extends Error {
+  constructor(
+    message: string,
+    readonly internal?: InternalError,
+  ) {
+    super(message);
+  }
+}
 
 export interface CompilePoolOptions {
   /** Children at most (the compiles that may run at once). */
@@ -102,6 +120,7 @@ export class CompilePool {
       healthy = !('error' in reply && reply.error.limit === 'memory');
       if ('ok' in reply) return reply.ok;
       if ('error' in reply) throw new CompileDiagnostic(reply.error.loc, reply.error.detail, reply.error.limit);
+      if ('internal' in reply) throw new CompilerCrashed(reply.internal.stack, reply.internal);
       throw new CompilerCrashed(reply.failure);
     } finally {
       this.release(child, healthy);

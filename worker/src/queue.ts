@@ -40,7 +40,8 @@ export interface RunOutcome {
 
 /** Why a job failed, as its failedReason (JSON): compile errors carry their diagnostics. */
 export interface JobFailure {
-  code: 'compile_error' | 'compile_limit' | 'not_found' | 'internal';
+  /** internal_error: the compiler failed (a bug, not the program's fault); internal: anything else not the client's. */
+  code: 'compile_error' | 'compile_limit' | 'internal_error' | 'not_found' | 'internal';
   message: string;
   diagnostics?: Diagnostic[];
   /** For compile_limit: the bound the compile reached. */

@@ -7,8 +7,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RUNTIME_INCLUDE, jitHost } from '@omnilisp/compiler/toolchain';
 import { discardArtifact, inspectManifest, publishArtifact, readManifest, verifiedBody } from './artifacts.js';
-import { type Built, CompileFailure, buildArtifact, cleanBuildDirs } from './build.js';
-import { CompilePool, CompilerCrashed } from './compile-pool.js';
+import { type Built, CompileFailure, InternalCompileFailure, buildArtifact, cleanBuildDirs } from './build.js';
+import { CompilePool } from './compile-pool.js';
 import type { ServiceConfig } from './config.js';
 import { type Lease, LocalObjects } from './local-objects.js';
 import {
@@ -129,7 +129,7 @@ export class BuildWorker {
       const failure = this.buildFailure(e, key);
       if (!failure) throw e;
       await count(this.redis, config.prefix, 'builds_failed');
-      if (failure.code !== 'internal') await rememberFailure(this.redis, config.prefix, key, failure, config.compile.failedTtlSeconds).catch(() => undefined);
+      if (failure.code === 'compile_error' || failure.code === 'compile_limit') await rememberFailure(this.redis, config.prefix, key, failure, config.compile.failedTtlSeconds).catch(() => undefined);
       throw new UnrecoverableError(encodeFailure(failure));
     }
     await job.updateProgress({ stage: 'uploading' });
@@ -144,9 +144,10 @@ export class BuildWorker {
       const diagnostics = e.diagnostics;
       return e.limit ? { code: 'compile_limit', limit: e.limit, message: e.message, diagnostics } : { code: 'compile_error', message: e.message, diagnostics };
     }
-    if (e instanceof CompilerCrashed) {
+    if (e instanceof InternalCompileFailure) {
       this.deps.logger.error({ key, err: e.message }, 'internal compiler error');
-      return { code: 'internal', message: 'internal compiler error: the compiler failed on this program (the failure is logged on the worker)' };
+      this.deps.logger.debug({ key, stack: e.internalStack }, 'internal compiler error: stack');
+      return { code: 'internal_error', message: e.message, diagnostics: e.diagnostics };
     }
     return null;
   }

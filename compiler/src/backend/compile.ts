@@ -1,4 +1,5 @@
 // The native back end as one call: source -> front end -> lower -> rc -> C text.
+import { compilingAt, isStackOverflow } from '../errors.js';
 import type { CompileTimeEvaluator } from '../expander.js';
 import type { Node } from '../ast.js';
 import type { Fuel } from '../interp/fuel.js';
@@ -39,15 +40,17 @@ export function compileProgram(source: string, file: string, opts: Partial<EmitO
   try {
     return compileDirect(source, file, opts, options);
   } catch (e) {
-    if (e instanceof RangeError) return onBigStack(source, file, opts, options);
+    if (isStackOverflow(e)) return onBigStack(source, file, opts, options);
     throw e;
   }
 }
 
 /** compileProgram on this thread's stack. */
 export function compileDirect(source: string, file: string, opts: Partial<EmitOptions> = {}, options: FrontEndOptions = {}): Compiled {
-  const { ir, imports } = compileWithImports(source, file, options);
-  return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
+  return compilingAt({ file, line: 1, col: 1 }, () => {
+    const { ir, imports } = compileWithImports(source, file, options);
+    return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // omnilisp.h. Identifiers are readable but always carry a unique number (so distinct source names
 // can never collide), and every name or string from the source is emitted as an escaped C string
 // literal: no source text reaches the C file unescaped. `#line` directives point at the .omni file.
+import { compilingAt } from '../errors.js';
 import { Char, Dict, Flo, Keyword, Pair, Sym, type Value, floatBits, isInt } from '../values.js';
 import type { Atom, Expr, FnDef, Global, LVar, OnFail, Program, Rhs, Use } from './ir.js';
 import { cannotRaise } from './ir.js';
@@ -90,7 +91,7 @@ class Emitter {
     }
     o.push('');
     this.literals();
-    for (const f of this.prog.functions) this.fn(f);
+    for (const f of this.prog.functions) compilingAt(f.loc, () => this.fn(f));
     this.glueLines();
     if (this.cells) this.unitEntry();
     else this.programEntry();

@@ -8,6 +8,7 @@
 //   directly. Calls to primitives that are never redefined become primitive operations.
 // - A self call in tail position becomes a `jump` (a loop).
 import type { Lambda, Letrec, Node, TopLevel, Var } from '../ast.js';
+import { asCompilerError } from '../errors.js';
 import { type Primitive, lookupPrimitive, primitiveByName } from '../primitives.js';
 import { Char, Flo, type Loc, Sym, type Value, isInt } from '../values.js';
 import type { Atom, Expr, FnDef, Global, LVar, Literal, Program, Rhs } from './ir.js';
@@ -50,6 +51,9 @@ export interface LowerOptions {
    */
   knownGlobals: boolean;
 }
+
+/** A testing aid (README, configuration): lowering a reference to this name is an internal compiler error. */
+const FAULT_NAME = process.env.OMNI_DEBUG_INTERNAL_ERROR;
 
 export function lowerProgram(forms: readonly TopLevel[], rebound: ReadonlySet<string>, file: string, opts: LowerOptions = { knownGlobals: true }): Program {
   return new Lowerer(rebound, file, opts).program(forms);
@@ -273,6 +277,14 @@ class Lowerer {
 
   /** Lowers `n` in tail position of the current function. */
   private tail(n: Node, ctx: FnCtx): Expr {
+    try {
+      return this.tailForm(n, ctx);
+    } catch (e) {
+      throw asCompilerError(e, n.loc);
+    }
+  }
+
+  private tailForm(n: Node, ctx: FnCtx): Expr {
     switch (n.k) {
       case 'if':
         return this.value(n.test, ctx, (t) => ({ k: 'if', test: t, then: this.tail(n.then, ctx), else: this.tail(n.else, ctx) }));
@@ -298,6 +310,14 @@ class Lowerer {
 
   /** Lowers `n` in a non-tail position: `k` receives its value. */
   private value(n: Node, ctx: FnCtx, k: K): Expr {
+    try {
+      return this.valueForm(n, ctx, k);
+    } catch (e) {
+      throw asCompilerError(e, n.loc);
+    }
+  }
+
+  private valueForm(n: Node, ctx: FnCtx, k: K): Expr {
     switch (n.k) {
       case 'const':
         return k(this.literal(n.value));
@@ -346,8 +366,10 @@ class Lowerer {
   }
 
   private ref(name: Sym, v: Var | undefined, loc: Loc, ctx: FnCtx, k: K): Expr {
+    if (name.name === FAULT_NAME) throw new Error(`OMNI_DEBUG_INTERNAL_ERROR: a reference to ${name.name}`);
     if (!v) return this.globalRef(name.name, loc, k);
-    const acc = ctx.access.get(v)!;
+    const acc = ctx.access.get(v);
+    if (!acc) throw new Error(`no storage for the local ${v.name.name} in ${ctx.fn.name ?? ctx.fn.base}`);
     switch (acc.k) {
       case 'local':
         return k({ k: 'var', v: acc.lv });

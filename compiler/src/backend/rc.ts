@@ -8,6 +8,7 @@
 // - Every operation that can raise records what must be dropped before the error propagates
 //   (to the caller, or to the handler of the innermost try).
 // - Tail calls pass ownership: everything else is dropped before the call.
+import { compilingAt } from '../errors.js';
 import type { Atom, Expr, FnDef, LVar, OnFail, Rhs, Use } from './ir.js';
 import { REUSING_PRIMS, cannotRaise, primConsumes } from './ir.js';
 
@@ -20,8 +21,8 @@ interface FailCtx {
 }
 
 export function insertRc(functions: readonly FnDef[]): void {
-  for (const fn of functions) inferBorrowedParams(fn);
-  for (const fn of functions) new Rc().fn(fn);
+  for (const fn of functions) compilingAt(fn.loc, () => inferBorrowedParams(fn));
+  for (const fn of functions) compilingAt(fn.loc, () => new Rc().fn(fn));
 }
 
 /**

@@ -2,7 +2,7 @@
 // Macros, imports and compile-time helper procedures persist in one expander; globals defined by
 // earlier inputs are known to later ones (they live in the runtime's named cells); a primitive
 // redefined by any input is never inlined again.
-import { CompileError } from '../errors.js';
+import { CompileError, asCompilerError } from '../errors.js';
 import { Expander } from '../expander.js';
 import { libraryPath } from '../libpath.js';
 import type { FrontEndOptions } from '../pipeline.js';
@@ -61,7 +61,7 @@ export class Session {
       return unit;
     } catch (e) {
       restore();
-      throw e;
+      throw asCompilerError(e, { file, line: 1, col: 1 });
     }
   }
 
