@@ -16,7 +16,7 @@ if (!MODES[mode]) {
   console.error(`unknown mode ${mode}; modes: ${Object.keys(MODES).join(', ')}`);
   process.exit(2);
 }
-const cases = listCases(values.dir ? path.resolve(values.dir) : undefined).filter((c) => positionals.length === 0 || positionals.some((p) => c.name.includes(p)));
+const cases = listCases(values.dir ? path.resolve(values.dir) : undefined, (name) => positionals.length === 0 || positionals.some((p) => name.includes(p)));
 const results = await runCases(cases, mode, Number(values.jobs), (r) => {
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${mode} ${r.name} (${r.ms} ms)`);
   for (const p of r.problems) console.log('     ' + p.split('\n').join('\n     '));

@@ -257,6 +257,21 @@ describe('lower: letrec', () => {
     }
   });
 
+  it('a group with one escaping member is not lifted, even where another member is only called (r7rs earley)', () => {
+    // ind is only called, comp escapes: both stay closures of one group, and the named let inside
+    // comp reaches ind (before, ind was taken as lifted and the loop found no storage for it)
+    const p = lower(`
+      (define (make)
+        (define (ind x) (if (= x 0) 1 nil))
+        (define (comp l)
+          (let loop ((l1 l) (l2 '()))
+            (if (pair? l1) (loop (cdr l1) (cons (ind (car l1)) l2)) l2)))
+        comp)
+      (print ((make) '(0 1 0)))`);
+    expect(fn(p, 'ind').lifted).toBe(0);
+    expect(rhsOf(fn(p, 'make'), 'member').map((m) => m.fn.base)).toEqual(['ind', 'comp']);
+  });
+
   it('calls between members of a letrec group are direct, in both directions', () => {
     const p = lower(PARITY);
     const ev = fn(p, 'ev');

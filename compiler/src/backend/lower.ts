@@ -131,9 +131,11 @@ class Lowerer {
   private findLiftable(forms: readonly TopLevel[]): void {
     const lambdaOf = new Map<Var, Lambda>();
     const disqualified = new Set<Var>();
+    const groups: Var[][] = [];
     const visit = (n: Node): void => {
       if ((n.k === 'let' || n.k === 'letrec') && n.vars) {
         const group = n.k === 'letrec' && !n.inits.every((i) => i.k === 'lambda');
+        if (n.k === 'letrec') groups.push(n.vars);
         n.inits.forEach((init, i) => {
           const v = n.vars![i];
           if (init.k === 'lambda' && !init.rest && !v.assigned && !group) lambdaOf.set(v, init);
@@ -149,6 +151,9 @@ class Lowerer {
       forEachChild(n, visit);
     };
     for (const f of forms) visit(f.node);
+    // letrecForm lifts a group of procedures only as a whole: one member that escapes keeps all
+    // of them closures (whether a member qualifies depends only on its own uses: no cascade)
+    for (const g of groups) if (g.some((v) => disqualified.has(v) || !lambdaOf.has(v))) g.forEach((v) => disqualified.add(v));
     const lifted = [...lambdaOf.keys()].filter((v) => !disqualified.has(v));
     const liftedSet = new Set(lifted);
     const raw = new Map(lifted.map((v) => [v, rawFreeVars(lambdaOf.get(v)!)]));
