@@ -198,15 +198,69 @@ export function floatBits(x: number): bigint {
   return bitsView.getBigUint64(0);
 }
 
-/** Number of code points in a string. */
-export function strLength(s: string): number {
+/**
+ * How a string is indexed by code point. `offsets` is null when every code point is one UTF-16
+ * unit (code point i is unit i); otherwise it holds the unit offset of each code point.
+ */
+interface StringIndex {
+  readonly s: string;
+  readonly length: number;
+  readonly offsets: Uint32Array | null;
+}
+
+/** Strings at least this long have their index kept (in `recent`); shorter ones are scanned each time. */
+const INDEXED_LENGTH = 64;
+/** The index of the last few long strings used, most recent first: a loop over a string scans it once. */
+const recent: StringIndex[] = [];
+
+function stringIndex(s: string): StringIndex {
+  if (s.length >= INDEXED_LENGTH) for (const r of recent) if (r.s === s) return r;
   chargeChars(s.length);
-  let n = 0;
+  let surrogate = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdbff) n++;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      surrogate = i;
+      break;
+    }
   }
-  return n;
+  let offsets: Uint32Array | null = null;
+  let length = s.length;
+  if (surrogate < s.length) {
+    const at: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      at.push(i);
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    }
+    offsets = Uint32Array.from(at);
+    length = at.length;
+  }
+  const index = { s, length, offsets };
+  if (s.length >= INDEXED_LENGTH) {
+    recent.unshift(index);
+    if (recent.length > 4) recent.pop();
+  }
+  return index;
+}
+
+/** Number of code points in a string (O(1) for a long string used again). */
+export function strLength(s: string): number {
+  return stringIndex(s).length;
+}
+
+/** The code point at code-point index i (0 <= i < strLength(s)). */
+export function codePointAt(s: string, i: number): number {
+  const { offsets } = stringIndex(s);
+  return offsets ? s.codePointAt(offsets[i])! : s.charCodeAt(i);
+}
+
+/** The code points [start, end) of s as a string (0 <= start <= end <= strLength(s)). */
+export function codePointSlice(s: string, start: number, end: number): string {
+  const { offsets } = stringIndex(s);
+  if (!offsets) return s.slice(start, end);
+  const unit = (i: number) => (i === offsets.length ? s.length : offsets[i]);
+  return s.slice(unit(start), unit(end));
 }
 
 /** Code points of a string. */

@@ -19,6 +19,8 @@ import {
   Sym,
   type Value,
   arrayToList,
+  codePointAt,
+  codePointSlice,
   codePoints,
   isInt,
   isList,
@@ -295,12 +297,6 @@ function makeRange(args: Value[]): Value {
 }
 
 /** The string of code points cps[start..end), built in chunks (spreading a long array overflows the JS stack). */
-function fromCodePoints(cps: number[], start: number, end: number): string {
-  let out = '';
-  for (let i = start; i < end; i += 8192) out += String.fromCodePoint(...cps.slice(i, Math.min(end, i + 8192)));
-  return out;
-}
-
 function splitString(s: string, sep: string): Value {
   chargeChars(s.length);
   if (sep === '') return arrayToList([...s]);
@@ -472,15 +468,17 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     'char-whitespace?': ([c]) => bool(/\p{White_Space}/u.test(String.fromCodePoint(chr('char-whitespace?', c).code))),
     'string-length': ([s]) => strLength(str('string-length', s)),
     'string-ref': ([s, i]) => {
-      const cps = codePoints(str('string-ref', s));
-      return Char.of(cps[index('string-ref', i, cps.length)]);
+      const text = str('string-ref', s);
+      return Char.of(codePointAt(text, index('string-ref', i, strLength(text))));
     },
     substring: (a) => {
-      const cps = codePoints(str('substring', a[0]));
-      const start = index('substring', a[1], cps.length, true);
-      const end = a.length === 3 ? index('substring', a[2], cps.length, true) : cps.length;
+      const text = str('substring', a[0]);
+      const length = strLength(text);
+      const start = index('substring', a[1], length, true);
+      const end = a.length === 3 ? index('substring', a[2], length, true) : length;
       if (start > end) raise(`substring: start ${start} is greater than end ${end}`);
-      return fromCodePoints(cps, start, end);
+      chargeChars(end - start);
+      return codePointSlice(text, start, end);
     },
     'string-append': (a) => {
       const parts = a.map((s) => str('string-append', s));
