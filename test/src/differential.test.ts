@@ -1,20 +1,22 @@
 // Differential test: generated programs (program-generator.ts) must give the same standard
-// output, exit status and first line of standard error in the reference interpreter and as
-// native executables built with gcc; every 4th program is also built with --sanitize and must
-// run without any AddressSanitizer/UndefinedBehaviorSanitizer/LeakSanitizer report.
+// output, exit status and first line of standard error in the reference interpreter, through
+// the JIT (tcc) and as native executables built with gcc -O0; every 6th program is also built
+// with gcc -O2, and every 6th (others) with --sanitize, which must run without any
+// AddressSanitizer/UndefinedBehaviorSanitizer/LeakSanitizer report.
 //
-// A failure names the seed and shows the whole program; reproduce with
-//   node test/dist/run-differential.js SEED
-// and explore beyond this fixed list with `node test/dist/run-differential.js --from 1 --count 500`.
+// A failure names the seed and shows the whole program; reproduce (and reduce) it with
+//   npm run fuzz -- --modes jit,O0,O2,asan SEED
+// and explore beyond this fixed list with `npm run fuzz -- --seed 1 --count 10000` (fuzz.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type DiffResult, checkSeed, defaultJobs, ensureRuntime, formatMismatch, semaphore } from './differential.js';
+import { type DiffResult, checkSeed, defaultJobs, ensureRuntime, formatMismatch, modesFor, semaphore } from './differential.js';
 import { FEATURE_MARKERS, GENERATOR_FEATURES, generateProgram } from './program-generator.js';
 
 /** Seeds 1..60 at the default size together exercise every feature of the generator (checked below). */
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 const SIZE = 14;
-const SANITIZE_EVERY = 4;
-const CASES = SEEDS.map((seed, index) => ({ seed, sanitize: index % SANITIZE_EVERY === 0 }));
+const O2_EVERY = 6;
+const SANITIZE_EVERY = 6;
+const CASES = SEEDS.map((seed, index) => ({ seed, modes: modesFor(index, O2_EVERY, SANITIZE_EVERY) }));
 
 // The tests run one after another, in seed order, but each program is checked ahead of its test:
 // up to IN_FLIGHT programs at once (interpreter runs and executables overlap the builds), of
@@ -27,8 +29,8 @@ const started = new Map<number, Promise<DiffResult>>();
 
 function start(i: number): void {
   if (i >= CASES.length || started.has(i)) return;
-  const { seed, sanitize } = CASES[i];
-  const p = programLimit(() => checkSeed(seed, { size: SIZE, sanitize, buildLimit }));
+  const { seed, modes } = CASES[i];
+  const p = programLimit(() => checkSeed(seed, { size: SIZE, modes, buildLimit }));
   p.catch(() => undefined); // reported by the test that awaits it
   started.set(i, p);
 }
@@ -39,7 +41,7 @@ function result(i: number): Promise<DiffResult> {
   return started.get(i)!;
 }
 
-describe('differential: interpreter vs native (gcc)', () => {
+describe('differential: interpreter vs JIT (tcc) vs native (gcc -O0, -O2, sanitized)', () => {
   beforeAll(() => {
     // Build the release and sanitized runtime libraries once, before concurrent builds need them.
     ensureRuntime(true);
@@ -51,7 +53,7 @@ describe('differential: interpreter vs native (gcc)', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(CASES.map(({ seed, sanitize }, i) => [seed, sanitize, i] as const))('seed %i (sanitized: %s)', async (_seed, _sanitize, i) => {
+  it.each(CASES.map(({ seed, modes }, i) => [seed, modes.join(','), i] as const))('seed %i (%s)', async (_seed, _modes, i) => {
     const r = await result(i);
     expect(r.problems, formatMismatch(r)).toEqual([]);
   });

@@ -70,6 +70,15 @@ export const FEATURE_MARKERS: Readonly<Record<string, RegExp>> = {
   'mutual recursion': /\(define \((?:my-even\?|ev)\d+ /,
   'non-tail recursion': /\(define \((?:sum-to|fib|fact)\d+ /,
   'let*': /\(let\* /,
+  'nested let': /\(let \(\([\w-]+ \(let\*? \(/,
+  'let shadowing an outer variable': /\(let \(\((shadow\d+) [^\n]*\(let \(\(\1 /,
+  letrec: /\(letrec /,
+  'internal define inside a lambda': /\(lambda \([^()]*\) \(define /,
+  'internal defines in a let in a lambda': /\(define \((?:scan|predict|add-item!)\d+ /,
+  'closure over a let variable, changed by an internal define': /\(set! total\d+ /,
+  'internal define in a clause body': /\((?:else|\(< \w+ 0\)) \(define /,
+  'closures captured in a loop': /\(let collect\d+ /,
+  'procedures in a dict': /#\{:\w+ \(lambda /,
   cond: /\(cond /,
   'set! on a global': /\(set! n\d+ /,
   // strings and symbols
@@ -417,6 +426,7 @@ class Gen {
       }],
       [1, () => ((x) => int(`(string->number (number->string ${x.code}))`, x.ty.b))(this.genInt(d, max))],
       [2, () => this.namedLetSum(d, max)],
+      [2, () => this.nestedLet(d, max)],
       [1, () => {
         const xs = this.genIList(d, 1e6);
         const h = this.fresh('h');
@@ -556,6 +566,32 @@ class Gen {
     const x = this.fresh('x');
     const v = this.genInt(this.loopBody(d, l.ty.max, [{ name: x, ty: { k: 'int', b: l.ty.b } }]), 1e6);
     return { code: `(map (lambda (${x}) (cons ${x} ${v.code})) ${l.code})`, b: v.ty.b };
+  }
+
+  /**
+   * Nested lets: the inner let rebinds an outer name (shadowing it) from the outer value, and a
+   * second inner binding reads the *outer* one (let, not let*, inits see the enclosing scope).
+   */
+  private nestedLet(d: Ctx, max: number): Expr<IntT> | null {
+    const r = this.r;
+    const x = this.fresh('shadow');
+    const y = this.fresh('n');
+    const init = this.genInt(d, 1e6);
+    const c1 = this.bind(d, x, init.ty);
+    const step = this.genInt(c1, 1e6);
+    const innerB = init.ty.b + step.ty.b;
+    // The outer x is no longer visible in the inner body: only the inner one (with its bound).
+    const c2 = { ...c1, env: [...c1.env.filter((v) => v.name !== x), { name: x, ty: { k: 'int', b: innerB } as IntT }, { name: y, ty: init.ty }] };
+    const body = this.genInt(c2, max);
+    if (r.chance(0.5)) {
+      const z = this.fresh('n');
+      const outerInit = this.genInt(d, 1000);
+      return int(
+        `(let ((${z} (let ((${x} ${init.code})) (let ((${x} (+ ${x} ${step.code})) (${y} ${x})) ${body.code})))) (+ ${z} ${outerInit.code}))`,
+        body.ty.b + outerInit.ty.b,
+      );
+    }
+    return int(`(let ((${x} ${init.code})) (let ((${x} (+ ${x} ${step.code})) (${y} ${x})) ${body.code}))`, body.ty.b);
   }
 
   private namedLetSum(d: Ctx, max: number): Expr<IntT> | null {
@@ -1507,6 +1543,169 @@ class Gen {
     this.emit(`(print ${xs.join(' ')})`);
   }
 
+  /**
+   * Scopes nested the way real programs (an Earley parser, say) nest them: internal defines,
+   * some mutually recursive, inside a let inside a lambda; closures over let-bound variables
+   * changed by those defines; letrec; defines at the start of clause bodies; closures made in a
+   * loop; procedures kept in a dict.
+   */
+  stmtNestedScopes(): void {
+    const r = this.r;
+    const which = r.int(0, 6);
+    if (which === 0) {
+      // A chart of items filled by mutually recursive internal defines (scan <-> predict) that
+      // live in a let inside a lambda and change the let's variables.
+      const run = this.fresh('run-chart');
+      const input = this.fresh('input');
+      const chart = this.fresh('chart');
+      const count = this.fresh('count');
+      const add = this.fresh('add-item!');
+      const scan = this.fresh('scan');
+      const predict = this.fresh('predict');
+      const i = this.fresh('i');
+      const item = this.fresh('item');
+      const cond = this.genBool(this.loopBody(this.fnCtx([]), 12, [this.intVar(i, 13)]));
+      this.emit(
+        `(define ${run}`,
+        `  (lambda (${input})`,
+        `    (let ((${chart} (make-vector (+ 1 (length ${input})) nil))`,
+        `          (${count} 0))`,
+        `      (define (${add} ${i} ${item})`,
+        `        (vector-set! ${chart} ${i} (cons ${item} (vector-ref ${chart} ${i})))`,
+        `        (set! ${count} (+ ${count} 1)))`,
+        `      (define (${scan} ${i})`,
+        `        (if (< ${i} (length ${input}))`,
+        `            (do (${add} (+ ${i} 1) (list-ref ${input} ${i})) (${predict} (+ ${i} 1)))`,
+        `            ${count}))`,
+        `      (define (${predict} ${i})`,
+        `        (when ${cond.code} (${add} ${i} (list 'p ${i})))`,
+        `        (${scan} ${i}))`,
+        `      (${scan} 0)`,
+        `      (list ${count} (vector->list ${chart})))))`,
+      );
+      const c = this.topCtx();
+      const l = this.genIList(c, 1000);
+      const short = l.ty.max <= 12 ? l.code : `(take 12 ${l.code})`;
+      this.emit(`(print (${run} ${short}) (${run} nil) (${run} (list ${this.intLit(100).code})))`);
+    } else if (which === 1) {
+      // A closure over let-bound variables that an internal define changes; the closure's own
+      // body is a let starting with a define.
+      const make = this.fresh('make-tally');
+      const start = this.fresh('start');
+      const total = this.fresh('total');
+      const seen = this.fresh('seen');
+      const bump = this.fresh('bump!');
+      const x = this.fresh('x');
+      const k = this.fresh('k');
+      const tw = this.fresh('twice');
+      const y = this.fresh('y');
+      const tally = this.fresh('tally');
+      const body = this.genInt(this.loopBody(this.fnCtx([]), 52, [this.intVar(y, 1000)]), 1000);
+      this.emit(
+        `(define (${make} ${start})`,
+        `  (let ((${total} ${start}) (${seen} nil))`,
+        `    (define (${bump} ${x})`,
+        `      (set! ${total} (+ ${total} ${x}))`,
+        `      (set! ${seen} (cons ${x} ${seen}))`,
+        `      ${total})`,
+        `    (lambda (${x})`,
+        `      (let ((${k} (modulo ${x} 1000)))`,
+        `        (define (${tw} ${y}) (+ ${y} ${body.code}))`,
+        `        (${bump} (${tw} ${k}))`,
+        `        (list ${total} (length ${seen}))))))`,
+        `(define ${tally} (${make} ${r.int(-50, 50)}))`,
+      );
+      const c = this.topCtx();
+      const l = this.genIList(c, LIM);
+      this.emit(`(print (${tally} ${this.genInt(c).code}) (map ${tally} ${l.ty.max <= 50 ? l.code : `(take 50 ${l.code})`}) (${tally} 0))`);
+    } else if (which === 2) {
+      // letrec with mutually recursive lambdas, inside a procedure.
+      const name = this.fresh('countdown');
+      const n = this.fresh('n');
+      const ping = this.fresh('ping');
+      const pong = this.fresh('pong');
+      const k = this.fresh('k');
+      const acc = this.fresh('acc');
+      const a = r.int(1, 3);
+      const b = r.int(1, 3);
+      this.emit(
+        `(define (${name} ${n})`,
+        `  (letrec ((${ping} (lambda (${k} ${acc}) (if (<= ${k} 0) (list 'ping ${acc}) (${pong} (- ${k} 1) (+ ${acc} ${a})))))`,
+        `           (${pong} (lambda (${k} ${acc}) (if (<= ${k} 0) (list 'pong ${acc}) (${ping} (- ${k} 1) (* ${acc} ${b}))))))`,
+        `    (${ping} (modulo ${n} ${r.pick([20, 40, 55])}) 0)))`,
+      );
+      const c = this.topCtx();
+      this.emit(`(print (${name} ${r.int(0, 30)}) (map ${name} (range ${r.int(0, 8)})) (${name} ${this.genInt(c).code}))`);
+    } else if (which === 3) {
+      // Defines at the start of cond clause bodies and of a when body.
+      const name = this.fresh('classify');
+      const x = this.fresh('x');
+      const neg = this.fresh('neg');
+      const h = this.fresh('h');
+      const y = this.fresh('y');
+      const ctx = this.fnCtx([this.intVar(x, LIM)]);
+      const extra = this.genInt(ctx, 1e6);
+      this.emit(
+        `(define (${name} ${x})`,
+        `  (cond ((< ${x} 0) (define (${neg} ${y}) (- ${y})) (list 'neg (${neg} ${x})))`,
+        `        ((= ${x} 0) (when t (define ${y} ${extra.code}) (list 'zero ${y})))`,
+        `        (else (define ${h} (remainder (* ${x} 2) 1000003)) (define (${neg} ${y}) (+ ${y} ${h})) (list 'pos ${h} (${neg} 1)))))`,
+      );
+      const c = this.topCtx();
+      this.emit(`(print (${name} ${r.int(-5, 5)}) (map ${name} ${this.genIList(c, LIM).code}) (${name} 0))`);
+    } else if (which === 4) {
+      // A named let that makes a closure per iteration: each must see its own i.
+      const name = this.fresh('closures');
+      const collect = this.fresh('collect');
+      const i = this.fresh('i');
+      const acc = this.fresh('acc');
+      const y = this.fresh('y');
+      const f = this.fresh('f');
+      const n = r.int(0, 8);
+      const body = this.genInt(this.loopBody(this.fnCtx([]), 1, [this.intVar(i, n), this.intVar(y, 100)]), 1e6);
+      this.emit(
+        `(define ${name}`,
+        `  (let ${collect} ((${i} 0) (${acc} nil))`,
+        `    (if (< ${i} ${n})`,
+        `        (${collect} (+ ${i} 1) (cons (lambda (${y}) (+ (* ${i} 10) ${body.code})) ${acc}))`,
+        `        (reverse ${acc}))))`,
+        `(print (length ${name}) (map (lambda (${f}) (${f} ${r.int(0, 100)})) ${name}))`,
+      );
+    } else if (which === 5) {
+      // Procedures kept in a dict, one of them with an internal define in its lambda.
+      const ops = this.fresh('ops');
+      const a = this.fresh('a');
+      const b = this.fresh('b');
+      const sq = this.fresh('sq');
+      const k = this.fresh('k');
+      this.emit(
+        `(define ${ops} #{:add (lambda (${a} ${b}) (+ ${a} ${b}))`,
+        `              :sub (lambda (${a} ${b}) (- ${a} ${b}))`,
+        `              :sumsq (lambda (${a} ${b}) (define (${sq} x) (* x x)) (+ (${sq} ${a}) (${sq} ${b})))})`,
+      );
+      const c = this.topCtx();
+      const x1 = this.genInt(c, 1e6);
+      const x2 = this.genInt(c, 1e6);
+      this.emit(
+        `(print (dict-keys ${ops}) ((dict-ref ${ops} :add) ${x1.code} ${x2.code}) (map (lambda (${k}) ((dict-ref ${ops} ${k}) ${r.int(0, 1000)} ${r.int(0, 1000)})) (list :add :sub :sumsq)))`,
+      );
+    } else {
+      // Lambdas whose bodies start with defines, one of which recurses, mapped over a list.
+      const x = this.fresh('x');
+      const go = this.fresh('go');
+      const k = this.fresh('k');
+      const acc = this.fresh('acc');
+      const c = this.topCtx();
+      const l = this.genIList(c, 1000);
+      this.emit(
+        `(print (map (lambda (${x}) (define (${go} ${k} ${acc}) (if (<= ${k} 0) ${acc} (${go} (- ${k} 1) (+ ${acc} ${k}))))`,
+        `                       (define base (${go} (modulo ${x} 100) 0))`,
+        `                       (list ${x} base))`,
+        `             ${l.ty.max <= 50 ? l.code : `(take 50 ${l.code})`}))`,
+      );
+    }
+  }
+
   /** Ends the program with an uncaught error (only in some programs). */
   stmtUncaught(): void {
     const c = this.topCtx();
@@ -1544,6 +1743,7 @@ export function generateProgram(seed: number, size = 14): string {
     [4, () => g.stmtTry()],
     [1.5, () => g.stmtOverflow()],
     [0.7, () => g.stmtFloatEdges()],
+    [3.5, () => g.stmtNestedScopes()],
   ];
   const total = stmts.reduce((s, [w]) => s + w, 0);
   const count = Math.max(1, Math.round(size * (0.7 + 0.6 * r.next())));
