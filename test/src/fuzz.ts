@@ -195,6 +195,8 @@ const total = jobsList.length;
 const bad: { seed: number; kinds: string[]; dir: string }[] = [];
 const phase: Record<string, { ms: number; n: number }> = {};
 let done = 0;
+/** Programs checked (done, or being reduced). */
+let checked = 0;
 let lastProgress = 0;
 const tty = process.stderr.isTTY;
 
@@ -219,6 +221,7 @@ async function worker(): Promise<void> {
     const program = job.program || generateProgram(job.seed, size);
     const genMs = performance.now() - genStart;
     const r = await checkProgram(job.seed, program, { ...base, modes: job.modes, interp: job.interp });
+    checked++;
     r.times.generate = genMs;
     for (const [k, ms] of Object.entries(r.times)) {
       phase[k] ??= { ms: 0, n: 0 };
@@ -243,21 +246,27 @@ async function worker(): Promise<void> {
     progress();
   }
 }
-await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, jobsList.length)) }, worker));
-progress(true);
-if (tty) process.stderr.write('\n');
-
-const secs = (Date.now() - started) / 1000;
-const perProgram = Object.entries(phase)
-  .sort((a, b) => b[1].ms - a[1].ms)
-  .map(([k, v]) => `${k} ${(v.ms / v.n).toFixed(0)} ms (${v.n}x)`)
-  .join(', ');
-console.log(
-  `fuzz: ${total - bad.length} agree, ${bad.length} mismatch${bad.length === 1 ? '' : 'es'}; ${total} programs in ${secs.toFixed(1)} s (${(total / secs).toFixed(2)} programs/s, ${jobs} job${jobs === 1 ? '' : 's'})`,
-);
-console.log(`fuzz: mean time per phase (and how many programs had it): ${perProgram}`);
-if (bad.length > 0) {
-  console.log('fuzz: mismatches:');
-  for (const b of bad.sort((x, y) => x.seed - y.seed)) console.log(`  ${values.file ?? `seed ${b.seed}`}: ${b.kinds.join(' ')} -> ${b.dir}`);
+/** The summary of what is done so far; exits 1 when any program disagreed (130 when interrupted and all agreed). */
+function finish(interrupted: boolean): never {
+  progress(true);
+  if (tty) process.stderr.write('\n');
+  if (interrupted) console.log(`fuzz: interrupted after ${checked} of ${total} programs`);
+  const total_ = checked;
+  const secs = (Date.now() - started) / 1000;
+  const perProgram = Object.entries(phase)
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([k, v]) => `${k} ${(v.ms / v.n).toFixed(0)} ms (${v.n}x)`)
+    .join(', ');
+  console.log(
+    `fuzz: ${total_ - bad.length} agree, ${bad.length} mismatch${bad.length === 1 ? '' : 'es'}; ${total_} programs in ${secs.toFixed(1)} s (${(total_ / secs).toFixed(2)} programs/s, ${jobs} job${jobs === 1 ? '' : 's'})`,
+  );
+  console.log(`fuzz: mean time per phase (and how many programs had it): ${perProgram}`);
+  if (bad.length > 0) {
+    console.log('fuzz: mismatches:');
+    for (const b of bad.sort((x, y) => x.seed - y.seed)) console.log(`  ${values.file ?? `seed ${b.seed}`}: ${b.kinds.join(' ')} -> ${b.dir}`);
 }
-process.exit(bad.length === 0 ? 0 : 1);
+  process.exit(bad.length > 0 ? 1 : interrupted ? 130 : 0);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => finish(true));
+await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, jobsList.length)) }, worker));
+finish(false);
