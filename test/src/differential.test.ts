@@ -8,7 +8,7 @@
 //   npm run fuzz -- --modes jit,O0,O2,asan SEED
 // and explore beyond this fixed list with `npm run fuzz -- --seed 1 --count 10000` (fuzz.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type DiffResult, checkSeed, defaultJobs, ensureRuntime, formatMismatch, modesFor, semaphore } from './differential.js';
+import { type DiffResult, checkProgram, checkSeed, defaultJobs, ensureRuntime, formatMismatch, modesFor, semaphore } from './differential.js';
 import { FEATURE_MARKERS, GENERATOR_FEATURES, generateProgram } from './program-generator.js';
 
 /** Seeds 1..60 at the default size together exercise every feature of the generator (checked below). */
@@ -51,6 +51,22 @@ describe('differential: interpreter vs JIT (tcc) vs native (gcc -O0, -O2, saniti
     const texts = SEEDS.map((seed) => generateProgram(seed, SIZE));
     const missing = GENERATOR_FEATURES.filter((f) => !texts.some((t) => FEATURE_MARKERS[f].test(t)));
     expect(missing).toEqual([]);
+  });
+
+  it('reports a disagreement by mode and kind, and compile errors as agreeing outcomes', async () => {
+    // The clock differs between two runs: a stdout disagreement of the JIT (no gcc needed here).
+    const clock = await checkProgram(0, '(print (current-time-ms))\n', { modes: ['jit'] });
+    expect(clock.kinds).toEqual(['jit-tcc:stdout']);
+    expect(formatMismatch(clock)).toContain('jit-tcc: stdout differs');
+    // A compile-time error is reported the same way by the interpreter and the C back end.
+    const unbound = await checkProgram(0, '(print 1)\n(print (no-such-procedure 2))\n', { modes: ['jit'] });
+    expect(unbound.interp.status).toBe(1);
+    expect(unbound.interp.stderr).toMatch(/unbound variable: no-such-procedure/);
+    expect(unbound.kinds).toEqual([]);
+    // The plan: jit and -O0 always, -O2 and sanitized builds on their fractions.
+    expect(modesFor(0, 4, 4)).toEqual(['jit', 'O0', 'asan']);
+    expect(modesFor(2, 4, 4)).toEqual(['jit', 'O0', 'O2']);
+    expect(modesFor(1, 0, 0)).toEqual(['jit', 'O0']);
   });
 
   it.each(CASES.map(({ seed, modes }, i) => [seed, modes.join(','), i] as const))('seed %i (%s)', async (_seed, _modes, i) => {
