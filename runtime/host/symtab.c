@@ -395,6 +395,7 @@ const OJitSymbol omniJ_symbols[] = {
   {"omniP_x_match_fail", (void *)&omniP_x_match_fail},
   {"omniP_zero_p", (void *)&omniP_zero_p},
   {"omniP_zip", (void *)&omniP_zip},
+  {"omniQ_load", (void *)&omniQ_load},
   {"omniR_cell", (void *)&omniR_cell},
   {"omniR_fault_hook", (void *)&omniR_fault_hook},
   {"omniR_globals", (void *)&omniR_globals},

@@ -19,6 +19,7 @@
 **   omniIO_ io.c       printing and input
 **   omniT_  conc.c     threads, channels, atoms
 **   omniR_  state.c    per-thread state, program start-up and exit
+**   omniQ_  literal.c  the program's quoted data, built from the compiler's byte table
 **   omniP_  the primitives (implemented in the file of their concern; declared from the table)
 **   omniK_  primtab.c  the immortal procedure objects of the primitives (generated)
 */
@@ -281,6 +282,8 @@ size_t omniS_encode(uint32_t c, char *out); /* code point c as UTF-8 into out (4
 OValue omniL_cons(OState *S, OValue car, OValue cdr); /* consumes car and cdr */
 OValue omniV_new(OState *S, size_t len, OValue fill); /* items are dups of fill */
 OValue omniD_new(OState *S);
+/* Build `count` literals, immortal, into slots from the byte table the compiler emitted (literal.c). */
+void omniQ_load(OState *S, OValue *slots, size_t count, const unsigned char *data, size_t size);
 int omniD_set(OState *S, ODict *d, OValue key, OValue value); /* borrows both; 0 or -1 raised */
 OValue omniD_get(ODict *d, OValue key); /* borrowed value, or OMNI_UNINIT when key is missing */
 OValue omniT_atom(OState *S, OValue v);                        /* consumes v */

@@ -273,10 +273,38 @@ describe('emit-c: source text cannot inject C', () => {
     }
   });
 
-  it('string and symbol literals are created with their exact byte length', () => {
-    const calls = [...hostile().matchAll(/omniS_(?:string\(S, |symbol\(|keyword\()("(?:[^"\\]|\\.)*"), (\d+)\)/g)];
-    expect(calls.length).toBeGreaterThan(HOSTILE.length);
-    for (const m of calls) expect(Buffer.byteLength(decodeC(m[1])), m[1].slice(0, 60)).toBe(Number(m[2]));
+  it('quoted data is a byte table, each text with its exact UTF-8 byte length, never C source', () => {
+    const table = hostile().match(/omni_lit_data\[(\d+)\] = \{\n([\d,\s]*)\};/);
+    expect(table, 'no literal table').not.toBeNull();
+    const bytes = Buffer.from(table![2].split(/[,\s]+/).filter(Boolean).map(Number));
+    expect(bytes.length).toBe(Number(table![1]));
+    // every hostile text is in the table as tag, LEB128 byte length, UTF-8 bytes (literal.c)
+    for (const text of HOSTILE) {
+      const utf8 = Buffer.from(text, 'utf8');
+      const len: number[] = [];
+      for (let n = utf8.length; ; ) {
+        len.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+        n >>= 7;
+        if (n === 0) break;
+      }
+      expect(bytes.includes(Buffer.concat([Buffer.from([5, ...len]), utf8])), JSON.stringify(text)).toBe(true);
+    }
+    expect(hostile()).not.toMatch(/omniS_string\(S, "/);
+  });
+
+  it('literalBytes encodes every kind of datum as literal.c reads it', () => {
+    const c = compileToC(`(print '(1 -2 #\\x3bb 2.5 "é" sym :kw [1 (2 . 3)] #{:a 1} t nil))`, 'lits.omni');
+    const table = c.match(/omni_lit_data\[\d+\] = \{\n([\d,\s]*)\};/)![1].split(/[,\s]+/).filter(Boolean).map(Number);
+    const float = Buffer.alloc(8);
+    float.writeDoubleLE(2.5);
+    expect(table).toEqual([
+      8, 11, // a list of 11 items
+      2, 2, 2, 3, 3, 0xbb, 0x07, 4, ...float, 5, 2, 0xc3, 0xa9, 6, 3, ...Buffer.from('sym'), 7, 2, ...Buffer.from('kw'),
+      9, 2, 2, 2, 8, 1, 2, 4, 2, 6, // [1 (2 . 3)]
+      10, 1, 7, 1, ...Buffer.from('a'), 2, 2, // #{:a 1}
+      1, 0, // t nil
+      0, // the tail
+    ]);
   });
 
   it('declares no identifier twice', () => {

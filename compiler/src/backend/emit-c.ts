@@ -58,6 +58,8 @@ class Emitter {
   private readonly globalIds = new Map<Global, number>();
   private label = 0;
   private readonly tryLabels = new Map<Rhs, number>();
+  /** Shared failure exits of the function being emitted, by target and drops (see exit). */
+  private readonly exits = new Map<string, { label: string; drops: LVar[]; target: OnFail['target']; next: string | null }>();
   /** Source line of the statements being emitted (null outside function bodies). */
   private srcLine: number | null = null;
   private readonly fileLit: string;
@@ -152,50 +154,18 @@ class Emitter {
 
   // ------------------------------------------------------------------ literals
 
+  /** The literals, built at start-up by the runtime from a byte table (literalBytes). */
   private literals(): void {
     const o = this.out;
+    const n = this.prog.literals.length;
+    const bytes = literalBytes(this.prog.literals.map((l) => l.value));
+    if (n) {
+      o.push(`static const unsigned char omni_lit_data[${bytes.length}] = {`);
+      for (let i = 0; i < bytes.length; i += 32) o.push(`  ${bytes.slice(i, i + 32).join(',')},`);
+      o.push('};');
+    }
     o.push('static void omni_init_literals(OState *S) {');
-    let temp = 0;
-    const build = (v: Value): string => {
-      if (v === null) return 'OMNI_NIL';
-      if (v === true) return 'OMNI_T';
-      if (isInt(v)) return `omni_mkint(INT64_C(${v.toString()}))`;
-      if (v instanceof Char) return `omni_mkchar(${v.code})`;
-      const t = `t${temp++}`;
-      o.push(`  OValue ${t};`);
-      if (v instanceof Flo) o.push(`  ${t} = omniN_float(S, omni_bits_double(UINT64_C(0x${floatBits(v.v).toString(16)})));`);
-      else if (typeof v === 'string') o.push(`  ${t} = omniS_string(S, ${cString(v)}, ${Buffer.byteLength(v)});`);
-      else if (v instanceof Sym) o.push(`  ${t} = omniS_symbol(${cString(v.name)}, ${Buffer.byteLength(v.name)});`);
-      else if (v instanceof Keyword) o.push(`  ${t} = omniS_keyword(${cString(v.name)}, ${Buffer.byteLength(v.name)});`);
-      else if (v instanceof Pair) {
-        const items: Value[] = [];
-        let p: Value = v;
-        for (; p instanceof Pair; p = p.cdr) items.push(p.car);
-        o.push(`  ${t} = ${build(p)};`);
-        for (let i = items.length - 1; i >= 0; i--) {
-          const item = build(items[i]);
-          o.push(`  ${t} = omniL_cons(S, ${item}, ${t});`);
-        }
-      } else if (Array.isArray(v)) {
-        o.push(`  ${t} = omniV_new(S, ${v.length}, OMNI_NIL);`);
-        v.forEach((item, i) => {
-          const c = build(item);
-          o.push(`  ((OVector *)${t})->items[${i}] = ${c};`);
-        });
-      } else if (v instanceof Dict) {
-        o.push(`  ${t} = omniD_new(S);`);
-        for (const [k, val] of v.entries.values()) {
-          const kc = build(k);
-          const vc = build(val);
-          o.push(`  omniD_set(S, (ODict *)${t}, ${kc}, ${vc});`, `  omni_drop(S, ${kc});`, `  omni_drop(S, ${vc});`);
-        }
-      } else throw new Error(`internal: cannot emit literal ${String(v)}`);
-      return t;
-    };
-    this.prog.literals.forEach((lit, i) => {
-      const c = build(lit.value);
-      o.push(`  omni_lit[${i}] = omniO_immortal(${c});`);
-    });
+    if (n) o.push(`  omniQ_load(S, omni_lit, ${n}, omni_lit_data, sizeof omni_lit_data);`);
     o.push('}', '');
   }
 
@@ -245,6 +215,7 @@ class Emitter {
     for (const v of f.entryDrops ?? []) this.put(`  omni_drop(S, ${varName(v)});`);
     this.expr(f.body, f, { k: 'return' }, '  ');
     this.srcLine = f.loc.line;
+    this.exitBlocks();
     this.put('}');
     this.srcLine = null;
     o.push('');
@@ -283,10 +254,39 @@ class Emitter {
     }
   }
 
+  /** What an error does at one point: drop what is owned there, then go to the handler or return. */
   private failure(fail: OnFail, ind: string): void {
+    if (fail.drops.length >= 2) return this.put(`${ind}  goto ${this.exit([...fail.drops].sort((a, b) => b.id - a.id), fail.target)};`);
     this.drops(fail.drops, deeper(ind));
-    if (fail.target) this.put(`${ind}  goto omni_catch_${this.tryLabels.get(fail.target)};`);
-    else this.put(`${ind}  return OMNI_RAISED;`);
+    this.put(`${ind}  ${this.raiseTo(fail.target)};`);
+  }
+
+  private raiseTo(target: OnFail['target']): string {
+    return target ? `goto omni_catch_${this.tryLabels.get(target)}` : 'return OMNI_RAISED';
+  }
+
+  /**
+   * The label of the shared exit that drops `drops` (newest first) and raises to `target`. An exit
+   * drops its first variable and goes on to the exit of the rest, so the many failure points of
+   * a long body share their common suffix: the C grows linearly with the body, not quadratically.
+   */
+  private exit(drops: LVar[], target: OnFail['target']): string {
+    const key = `${target ? this.tryLabels.get(target) : 'r'}:${drops.map((v) => v.id).join(',')}`;
+    let exit = this.exits.get(key);
+    if (!exit) {
+      const next = drops.length > 1 ? this.exit(drops.slice(1), target) : null;
+      exit = { label: `omni_fail_${this.exits.size}`, drops, target, next };
+      this.exits.set(key, exit);
+    }
+    return exit.label;
+  }
+
+  /** The shared exits of the function just emitted (see exit). */
+  private exitBlocks(): void {
+    for (const e of this.exits.values()) {
+      this.put(`${e.label}:;`, `  omni_drop(S, ${varName(e.drops[0])});`, `  ${e.next ? `goto ${e.next}` : this.raiseTo(e.target)};`);
+    }
+    this.exits.clear();
   }
 
   private expr(e: Expr, f: FnDef, mode: Mode, ind: string): void {
@@ -528,4 +528,77 @@ const MAX_INDENT = 80;
 
 function deeper(ind: string): string {
   return ind.length < MAX_INDENT ? ind + '  ' : ind;
+}
+
+/** Tags of the literal table (runtime/src/literal.c describes the encoding). */
+const enum LiteralTag {
+  Nil,
+  T,
+  Int,
+  Char,
+  Float,
+  String,
+  Symbol,
+  Keyword,
+  List,
+  Vector,
+  Dict,
+}
+
+/** The byte table omniQ_load builds `values` from, in order. */
+export function literalBytes(values: readonly Value[]): number[] {
+  const out: number[] = [];
+  const varint = (x: bigint): void => {
+    do {
+      const b = Number(x & 0x7fn);
+      x >>= 7n;
+      out.push(x > 0n ? b | 0x80 : b);
+    } while (x > 0n);
+  };
+  const named = (tag: LiteralTag, text: string): void => {
+    const utf8 = Buffer.from(text, 'utf8');
+    out.push(tag);
+    varint(BigInt(utf8.length));
+    for (const b of utf8) out.push(b);
+  };
+  const put = (v: Value): void => {
+    if (v === null) out.push(LiteralTag.Nil);
+    else if (v === true) out.push(LiteralTag.T);
+    else if (isInt(v)) {
+      const i = BigInt(v);
+      out.push(LiteralTag.Int);
+      varint(i >= 0n ? i << 1n : ((-i - 1n) << 1n) | 1n);
+    } else if (v instanceof Char) {
+      out.push(LiteralTag.Char);
+      varint(BigInt(v.code));
+    } else if (v instanceof Flo) {
+      out.push(LiteralTag.Float);
+      const bits = floatBits(v.v);
+      for (let i = 0n; i < 8n; i++) out.push(Number((bits >> (8n * i)) & 0xffn));
+    } else if (typeof v === 'string') named(LiteralTag.String, v);
+    else if (v instanceof Sym) named(LiteralTag.Symbol, v.name);
+    else if (v instanceof Keyword) named(LiteralTag.Keyword, v.name);
+    else if (v instanceof Pair) {
+      const items: Value[] = [];
+      let p: Value = v;
+      for (; p instanceof Pair; p = p.cdr) items.push(p.car);
+      out.push(LiteralTag.List);
+      varint(BigInt(items.length));
+      items.forEach(put);
+      put(p);
+    } else if (Array.isArray(v)) {
+      out.push(LiteralTag.Vector);
+      varint(BigInt(v.length));
+      v.forEach(put);
+    } else if (v instanceof Dict) {
+      out.push(LiteralTag.Dict);
+      varint(BigInt(v.entries.size));
+      for (const [k, val] of v.entries.values()) {
+        put(k);
+        put(val);
+      }
+    } else throw new Error(`cannot emit literal ${String(v)}`);
+  };
+  values.forEach(put);
+  return out;
 }
