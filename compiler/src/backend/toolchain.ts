@@ -86,7 +86,7 @@ export function compileCommand(cFile: string, out: string, o: NativeBuildOptions
   const cc = target.compilers[o.cc];
   if (!cc) throw new Error(`${o.cc} does not build for ${triple}`);
   const sanitized = o.sanitize !== 'none';
-  const flags = ['-std=c99', '-w', `-O${sanitized ? 1 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
+  const flags = ['-std=c99', '-w', `-O${sanitized ? 0 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
   if (o.sanitize === 'address') flags.push('-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined');
   if (o.sanitize === 'thread') flags.push('-g', '-fsanitize=thread');
   if (o.static || target.alwaysStatic) flags.push('-static');
