@@ -406,7 +406,7 @@ describe('lower: primitives and globals', () => {
   });
 
   it('a call of a global defined after an expression reads the global with a check first', () => {
-    const p = lower('(print 1) (define (later x) x) (print (later 2))');
+    const p = lower("(for-each print '(1)) (define (later x) x) (print (later 2))");
     const later = fn(p, 'later');
     const lets = exprs(p.main).filter((e): e is Expr & { k: 'let' } => e.k === 'let');
     const i = lets.findIndex((e) => e.rhs.k === 'direct' && e.rhs.fn === later);
@@ -427,6 +427,14 @@ describe('lower: primitives and globals', () => {
     const p = lower('(define (early x) x) (define (user) (early 1)) (print early (user))');
     expect(all(p, 'global').filter((r) => r.g.name === 'early').every((r) => !r.checked)).toBe(true);
     expect(rhss(fn(p, 'user'))).toEqual([expect.objectContaining({ k: 'direct' })]);
+  });
+
+  it('definitions of constants computed by first-order primitives run no program code: later procedures stay unchecked', () => {
+    const p = lower("(define pi (* 4 (atan 1))) (define table '(1 2)) (define v (make-vector 3 pi)) (define (early x) x) (define (user) (early 1)) (print (user))");
+    expect(rhss(fn(p, 'user'))).toEqual([expect.objectContaining({ k: 'direct' })]);
+    // a definition that can call program code (map calls its procedure) still makes later ones checked
+    const q = lower('(define xs (map abs (list -1))) (define (later x) x) (define (user) (later 1)) (print (user))');
+    expect(rhsOf(fn(q, 'user'), 'global')).toEqual([expect.objectContaining({ k: 'global', checked: true })]);
   });
 
   it('a non-procedure global is always read checked', () => {

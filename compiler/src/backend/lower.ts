@@ -117,10 +117,30 @@ class Lowerer {
         const lam = n.value;
         g.known = this.lambdaFn(lam, n.name.name, lam.name ?? n.name.name, g);
         if (!expressionSeen) this.safeGlobals.add(n.name.name);
-      } else if (!(n.k === 'define' && n.value.k === 'lambda')) {
+      } else if (!(n.k === 'define' && n.value.k === 'lambda') && this.mayRunProgramCode(n)) {
         expressionSeen = true;
       }
     }
+  }
+
+  /**
+   * Could running top-level form `n` call a procedure of the program (so that a procedure defined
+   * later might run before its definition)? No when it only computes with constants, locals and
+   * first-order primitives: `(define pi (* 4 (atan 1)))`, `(define table '(...))`, `(define v (make-vector 8 0))`.
+   * (Reading a variable or making a closure runs nothing; a try's handler may run.)
+   */
+  private mayRunProgramCode(n: Node): boolean {
+    let may = false;
+    visitNodes(n, (m) => {
+      if (m.k === 'try' || (m.k === 'prim' && primitiveByName.get(m.name)?.higherOrder !== false)) may = true;
+      else if (m.k === 'call' && !(m.fn.k === 'ref' && !m.fn.var && this.isFirstOrderPrimitive(m.fn.name.name))) may = true;
+    });
+    return may;
+  }
+
+  private isFirstOrderPrimitive(name: string): boolean {
+    const prim = this.rebound.has(name) ? undefined : lookupPrimitive(name);
+    return prim !== undefined && !prim.higherOrder && !prim.blocking;
   }
 
   /**
