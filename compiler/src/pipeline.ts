@@ -7,7 +7,9 @@ import { CompileError, asCompilerError, isStackOverflow } from './errors.js';
 import { type CompileTimeEvaluator, type CompileUsage, Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
 import { ProcessHost } from './interp/host.js';
+import type { Fuel } from './interp/fuel.js';
 import { Interpreter } from './interp/interpreter.js';
+import { MemoryHost } from './interp/memory-host.js';
 import { libraryPath } from './libpath.js';
 import type { CompileLimits } from './limits.js';
 import { printValue } from './printer.js';
@@ -85,7 +87,7 @@ export function interpretFile(file: string, opts: InterpretOptions = {}): number
     return 1;
   }
   try {
-    const { program } = frontEnd(source, file, new Interpreter(host), opts.frontEnd);
+    const { program } = frontEnd(source, file, lazyCompileTimeEvaluator(() => new Interpreter(host)), opts.frontEnd);
     const result = new Interpreter(host).runProgram(program.forms, program.rebound);
     host.flush();
     if (result.exitCode !== null) return result.exitCode;
@@ -102,4 +104,32 @@ export function interpretFile(file: string, opts: InterpretOptions = {}): number
     }
     throw e;
   }
+}
+
+/**
+ * A compile-time evaluator that creates its interpreter only when a macro needs one: helper
+ * definitions are queued and run, in order, before the first macro is made or applied. Programs
+ * without macros are compiled without paying for an interpreter.
+ */
+export function lazyCompileTimeEvaluator(create: () => Interpreter = () => new Interpreter(new MemoryHost())): CompileTimeEvaluator {
+  let real: CompileTimeEvaluator | null = null;
+  let fuel: Fuel | null = null;
+  const pending: Node[] = [];
+  const ready = (): CompileTimeEvaluator => {
+    if (!real) {
+      real = create().compileTimeEvaluator();
+      if (fuel) real.setFuel?.(fuel);
+    }
+    for (const def of pending.splice(0)) real.defineHelper(def);
+    return real;
+  };
+  return {
+    defineHelper: (def) => void (real ? real.defineHelper(def) : pending.push(def)),
+    makeMacro: (lambda) => ready().makeMacro(lambda),
+    applyMacro: (macro, args) => ready().applyMacro(macro, args),
+    setFuel: (f) => {
+      fuel = f;
+      real?.setFuel?.(f);
+    },
+  };
 }

@@ -1,11 +1,7 @@
 // The native back end as one call: source -> front end -> lower -> rc -> C text.
 import { compilingAt, isStackOverflow } from '../errors.js';
-import type { CompileTimeEvaluator } from '../expander.js';
 import type { Node } from '../ast.js';
-import type { Fuel } from '../interp/fuel.js';
-import { Interpreter } from '../interp/interpreter.js';
-import { MemoryHost } from '../interp/memory-host.js';
-import { type FrontEndOptions, frontEnd } from '../pipeline.js';
+import { type FrontEndOptions, frontEnd, lazyCompileTimeEvaluator } from '../pipeline.js';
 import { type Compiled, onBigStack } from './big-stack.js';
 import { type EmitOptions, emitProgram } from './emit-c.js';
 import type { Program } from './ir.js';
@@ -53,30 +49,4 @@ export function compileDirect(source: string, file: string, opts: Partial<EmitOp
   });
 }
 
-/**
- * A compile-time evaluator that creates its interpreter only when a macro needs one: helper
- * definitions are queued and run, in order, before the first macro is made or applied. Programs
- * without macros are compiled without paying for an interpreter.
- */
-export function lazyCompileTimeEvaluator(create: () => Interpreter = () => new Interpreter(new MemoryHost())): CompileTimeEvaluator {
-  let real: CompileTimeEvaluator | null = null;
-  let fuel: Fuel | null = null;
-  const pending: Node[] = [];
-  const ready = (): CompileTimeEvaluator => {
-    if (!real) {
-      real = create().compileTimeEvaluator();
-      if (fuel) real.setFuel?.(fuel);
-    }
-    for (const def of pending.splice(0)) real.defineHelper(def);
-    return real;
-  };
-  return {
-    defineHelper: (def) => void (real ? real.defineHelper(def) : pending.push(def)),
-    makeMacro: (lambda) => ready().makeMacro(lambda),
-    applyMacro: (macro, args) => ready().applyMacro(macro, args),
-    setFuel: (f) => {
-      fuel = f;
-      real?.setFuel?.(f);
-    },
-  };
-}
+export { lazyCompileTimeEvaluator };
