@@ -1,13 +1,15 @@
 // Every case of the conformance corpus (test/conformance), the project's own cases (test/cases,
-// test/violet) and the examples, in every execution mode, one test per case. A missing folder of
+// test/violet), the r7rs-benchmarks ports (test/r7rs) and the examples, in every execution mode,
+// one test per case. A missing folder of
 // cases fails the file with its name (listCases), never an empty, passing run.
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES_DIR, MODES, PROJECT_CASES_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
+import { EXAMPLES_DIR, MODES, PROJECT_CASES_DIR, R7RS_DIR, VIOLET_CASES_DIR, listCases, runCase } from './conformance.js';
 
 const cases = [
   ...listCases().map((c) => [c.name, c] as const),
   ...listCases(PROJECT_CASES_DIR).map((c) => [`project/${c.name}`, c] as const),
   ...listCases(VIOLET_CASES_DIR).map((c) => [`violet/${c.name}`, c] as const),
+  ...listCases(R7RS_DIR).map((c) => [`r7rs/${c.name}`, c] as const),
   ...listCases(EXAMPLES_DIR).map((c) => [`examples/${c.name}`, c] as const),
 ];
 

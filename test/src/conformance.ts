@@ -14,6 +14,8 @@ export const CLI = path.join(REPO_ROOT, 'cli/dist/main.js');
 export const PROJECT_CASES_DIR = path.join(REPO_ROOT, 'test/cases');
 /** Cases of the Violet library (lib/violet.omni), in the same format. */
 export const VIOLET_CASES_DIR = path.join(REPO_ROOT, 'test/violet');
+/** Ports of the r7rs-benchmarks programs, with the output of the originals under a real Scheme (its README). */
+export const R7RS_DIR = path.join(REPO_ROOT, 'test/r7rs');
 /** The example programs, each with its expected output (NAME.out). */
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
