@@ -511,3 +511,23 @@ describe('emit-c: the output compiles with gcc, clang and tcc', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('emit-c: the C grows linearly with the program (r7rs nucleic took gcc 106 s)', () => {
+  const lines = (src: string) => compileToC(src, 'size.omni').split('\n').length;
+  /** A call of a global procedure with n arguments, each a call that may raise. */
+  const wideCall = (n: number) =>
+    `(define (f . xs) (length xs))\n(define (g x) (car x))\n(define (h l) (f ${Array.from({ length: n }, () => '(g l)').join(' ')}))\n(print (h '(1)))`;
+
+  it('the failure paths of a call with many raising arguments share their exits', () => {
+    const base = lines(wideCall(0));
+    const small = lines(wideCall(40)) - base;
+    const large = lines(wideCall(160)) - base;
+    // each argument adds a constant number of lines; repeated drops would make it quadratic
+    expect(large / small).toBeLessThan(4.5);
+  });
+
+  it('quoted data is a table: a 20 000-element quoted list adds a few thousand lines, not one per cons', () => {
+    const quoted = (n: number) => `(define data '(${Array.from({ length: n }, (_, i) => `(x ${i} "s${i}")`).join(' ')}))\n(print (length data))`;
+    expect(lines(quoted(20_000)) - lines(quoted(1))).toBeLessThan(20_000);
+  });
+});
