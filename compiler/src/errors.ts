@@ -27,6 +27,22 @@ export class InternalCompilerError extends Error {
     super(`${loc.file}:${loc.line}:${loc.col}: internal compiler error: ${detail}`);
     this.name = 'InternalCompilerError';
   }
+
+  /** As plain data, to cross to another thread or process (InternalCompilerError.from makes it again). */
+  report(): InternalErrorReport {
+    return { loc: this.loc, detail: this.detail, stack: this.internalStack };
+  }
+
+  static from(r: InternalErrorReport): InternalCompilerError {
+    return new InternalCompilerError(r.loc, r.detail, r.stack);
+  }
+}
+
+/** An internal compiler error as plain data: where, what, and the compiler's stack (for logs). */
+export interface InternalErrorReport {
+  loc: Loc;
+  detail: string;
+  stack: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileProgram, lazyCompileTimeEvaluator } from './backend/compile.js';
+import { compileProgram } from './backend/compile.js';
 import { Session } from './backend/session.js';
 import { CompileError } from './errors.js';
 import { interpretSource } from './interp/memory-host.js';
@@ -18,7 +18,7 @@ import {
   compileLimitsFromEnv,
   resolveCompileLimits,
 } from './limits.js';
-import { type FrontEndOptions, frontEnd } from './pipeline.js';
+import { type FrontEndOptions, frontEnd, lazyCompileTimeEvaluator } from './pipeline.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FILE = 'hostile.omni';

@@ -227,8 +227,8 @@ function stringIndex(s: string): StringIndex {
   let offsets: Uint32Array | null = null;
   let length = s.length;
   if (surrogate < s.length) {
-    const at: number[] = [];
-    for (let i = 0; i < s.length; i++) {
+    const at: number[] = Array.from({ length: surrogate }, (_, i) => i);
+    for (let i = surrogate; i < s.length; i++) {
       at.push(i);
       const c = s.charCodeAt(i);
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;

@@ -15,7 +15,7 @@ function compile(req: CompileRequest): CompileReply {
       const limit = e instanceof CompileLimitError ? e.limit : undefined;
       return { id: req.id, error: { loc: e.loc, detail: e.detail, ...(limit ? { limit } : {}) } };
     }
-    if (e instanceof InternalCompilerError) return { id: req.id, internal: { loc: e.loc, detail: e.detail, stack: e.internalStack } };
+    if (e instanceof InternalCompilerError) return { id: req.id, internal: e.report() };
     return { id: req.id, failure: (e as Error)?.stack ?? String(e) };
   }
 }

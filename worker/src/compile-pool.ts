@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompileLimits, Loc } from '@omnilisp/compiler';
+import type { CompileLimits, InternalErrorReport, Loc } from '@omnilisp/compiler';
 
 /** What one compile asks of a child. */
 export interface CompileRequest {
@@ -23,15 +23,9 @@ export interface CompileRequest {
 export type CompileReply =
   | { id: number; ok: { c: string; imports: string[] } }
   | { id: number; error: { loc: Loc; detail: string; limit?: CompileLimitName } }
-  | { id: number; internal: InternalError }
+  | { id: number; internal: InternalErrorReport }
   | { id: number; failure: string };
 
-/** An internal compiler error: where (the form being compiled), what, and the stack (for the logs). */
-export interface InternalError {
-  loc: Loc;
-  detail: string;
-  stack: string;
-}
 
 /** Every limit a compile can reach: the pool's (time, memory) and the compiler's own budgets. */
 export type CompileLimitName = 'time' | 'memory' | 'steps' | 'expansion';
@@ -53,7 +47,7 @@ export class CompileKilled extends Error {
 export class CompilerCrashed extends Error {
   constructor(
     message: string,
-    readonly internal?: InternalError,
+    readonly internal?: InternalErrorReport,
   ) {
     super(message);
   }

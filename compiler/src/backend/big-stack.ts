@@ -10,7 +10,7 @@
 // compiling one and answers for it: its result, or what ended it.
 import v8 from 'node:v8';
 import { MessageChannel, type MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { CompileError, InternalCompilerError, isStackOverflow } from '../errors.js';
+import { CompileError, InternalCompilerError, type InternalErrorReport, isStackOverflow } from '../errors.js';
 import { type CompileLimitName, CompileLimitError } from '../limits.js';
 import type { FrontEndOptions } from '../pipeline.js';
 import type { Loc } from '../values.js';
@@ -21,7 +21,7 @@ type Reply =
   | { ok: Compiled }
   | { compileError: { loc: Loc; detail: string; limit?: CompileLimitName } }
   | { outOfMemory: number }
-  | { internal: { loc: Loc; detail: string; stack: string } }
+  | { internal: InternalErrorReport }
   | { failure: string };
 
 const STACK_MB = 1024;
@@ -106,7 +106,7 @@ export function onBigStack(source: string, file: string, opts: Partial<EmitOptio
   if ('outOfMemory' in reply) {
     throw new CompileLimitError({ file, line: 1, col: 1 }, `program too large to compile: the compiler ran out of memory (${reply.outOfMemory} MB)`, 'memory');
   }
-  if ('internal' in reply) throw new InternalCompilerError(reply.internal.loc, reply.internal.detail, reply.internal.stack);
+  if ('internal' in reply) throw InternalCompilerError.from(reply.internal);
   throw new InternalCompilerError({ file, line: 1, col: 1 }, reply.failure.split('\n')[0], reply.failure);
 }
 
@@ -121,7 +121,7 @@ async function compile(job: Job): Promise<void> {
     if (e instanceof CompileLimitError) reply = { compileError: { loc: e.loc, detail: e.detail, limit: e.limit } };
     else if (e instanceof CompileError) reply = { compileError: { loc: e.loc, detail: e.detail } };
     else if (isStackOverflow(e)) reply = { compileError: { loc: { file, line: 1, col: 1 }, detail: 'program too large to compile' } };
-    else if (e instanceof InternalCompilerError) reply = { internal: { loc: e.loc, detail: e.detail, stack: e.internalStack } };
+    else if (e instanceof InternalCompilerError) reply = { internal: e.report() };
     else reply = { failure: (e as Error).stack ?? String(e) };
   }
   parentPort!.postMessage(reply);

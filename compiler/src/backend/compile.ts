@@ -1,6 +1,5 @@
 // The native back end as one call: source -> front end -> lower -> rc -> C text.
 import { compilingAt, isStackOverflow } from '../errors.js';
-import type { Node } from '../ast.js';
 import { type FrontEndOptions, frontEnd, lazyCompileTimeEvaluator } from '../pipeline.js';
 import { type Compiled, onBigStack } from './big-stack.js';
 import { type EmitOptions, emitProgram } from './emit-c.js';
@@ -49,4 +48,3 @@ export function compileDirect(source: string, file: string, opts: Partial<EmitOp
   });
 }
 
-export { lazyCompileTimeEvaluator };

@@ -1,7 +1,8 @@
 // C emission: prints the reference-counted ANF as one C99 translation unit that includes only
 // omnilisp.h. Identifiers are readable but always carry a unique number (so distinct source names
-// can never collide), and every name or string from the source is emitted as an escaped C string
-// literal: no source text reaches the C file unescaped. `#line` directives point at the .omni file.
+// can never collide), every name from the source is emitted as an escaped C string literal and
+// quoted data as bytes of the literal table (literalBytes): no source text reaches the C file
+// unescaped. `#line` directives point at the .omni file.
 import { compilingAt } from '../errors.js';
 import { Char, Dict, Flo, Keyword, Pair, Sym, type Value, floatBits, isInt } from '../values.js';
 import type { Atom, Expr, FnDef, Global, LVar, OnFail, Program, Rhs, Use } from './ir.js';

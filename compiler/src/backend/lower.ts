@@ -132,15 +132,10 @@ class Lowerer {
   private mayRunProgramCode(n: Node): boolean {
     let may = false;
     visitNodes(n, (m) => {
-      if (m.k === 'try' || (m.k === 'prim' && primitiveByName.get(m.name)?.higherOrder !== false)) may = true;
-      else if (m.k === 'call' && !(m.fn.k === 'ref' && !m.fn.var && this.isFirstOrderPrimitive(m.fn.name.name))) may = true;
+      if (m.k === 'try' || (m.k === 'prim' && !firstOrder(primitiveByName.get(m.name)))) may = true;
+      else if (m.k === 'call' && !(m.fn.k === 'ref' && !m.fn.var && !this.rebound.has(m.fn.name.name) && firstOrder(lookupPrimitive(m.fn.name.name)))) may = true;
     });
     return may;
-  }
-
-  private isFirstOrderPrimitive(name: string): boolean {
-    const prim = this.rebound.has(name) ? undefined : lookupPrimitive(name);
-    return prim !== undefined && !prim.higherOrder && !prim.blocking;
   }
 
   /**
@@ -154,11 +149,10 @@ class Lowerer {
     const groups: Var[][] = [];
     const visit = (n: Node): void => {
       if ((n.k === 'let' || n.k === 'letrec') && n.vars) {
-        const group = n.k === 'letrec' && !n.inits.every((i) => i.k === 'lambda');
         if (n.k === 'letrec') groups.push(n.vars);
         n.inits.forEach((init, i) => {
           const v = n.vars![i];
-          if (init.k === 'lambda' && !init.rest && !v.assigned && !group) lambdaOf.set(v, init);
+          if (init.k === 'lambda' && !init.rest && !v.assigned) lambdaOf.set(v, init);
         });
       }
       if (n.k === 'call' && n.fn.k === 'ref' && n.fn.var) {
@@ -171,8 +165,9 @@ class Lowerer {
       forEachChild(n, visit);
     };
     for (const f of forms) visit(f.node);
-    // letrecForm lifts a group of procedures only as a whole: one member that escapes keeps all
-    // of them closures (whether a member qualifies depends only on its own uses: no cascade)
+    // letrecForm lifts a group of procedures only as a whole: one member that escapes, or an init
+    // that is not a procedure, keeps all of them unlifted (whether a member qualifies depends only
+    // on its own uses: no cascade)
     for (const g of groups) if (g.some((v) => disqualified.has(v) || !lambdaOf.has(v))) g.forEach((v) => disqualified.add(v));
     const lifted = [...lambdaOf.keys()].filter((v) => !disqualified.has(v));
     const liftedSet = new Set(lifted);
@@ -745,6 +740,11 @@ function forEachChild(n: Node, f: (c: Node) => void): void {
     default:
       return;
   }
+}
+
+/** A primitive that calls no procedure it is given and waits for no thread. */
+function firstOrder(prim: Primitive | undefined): boolean {
+  return prim !== undefined && !prim.higherOrder && !prim.blocking;
 }
 
 function visitNodes(n: Node, f: (m: Node) => void): void {

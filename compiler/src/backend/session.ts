@@ -5,11 +5,10 @@
 import { CompileError, asCompilerError } from '../errors.js';
 import { Expander } from '../expander.js';
 import { libraryPath } from '../libpath.js';
-import type { FrontEndOptions } from '../pipeline.js';
+import { type FrontEndOptions, lazyCompileTimeEvaluator } from '../pipeline.js';
 import { primitiveGlobalNames } from '../primitives.js';
 import { readProgram } from '../reader.js';
 import { definedGlobals, resolveProgram } from '../resolver.js';
-import { lazyCompileTimeEvaluator } from './compile.js';
 import { emitProgram } from './emit-c.js';
 import { lowerProgram } from './lower.js';
 import { insertRc } from './rc.js';

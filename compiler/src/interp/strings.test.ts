@@ -3,8 +3,7 @@
 // call. Measured by the work meter (work.ts), which charges every char a builtin scans, so the test
 // counts work rather than timing it.
 import { describe, expect, it } from 'vitest';
-import { lazyCompileTimeEvaluator } from '../backend/compile.js';
-import { frontEnd } from '../pipeline.js';
+import { frontEnd, lazyCompileTimeEvaluator } from '../pipeline.js';
 import { interpretSource } from './memory-host.js';
 
 /** Compile-time steps of a macro that calls `op` 2000 times on a string of n chars. */
