@@ -30,7 +30,7 @@ log "building the TypeScript packages"
 npm run --silent build
 
 # Debian packages: the C compilers the native back end drives (gcc and clang for AOT builds,
-# tcc and libtcc for the JIT) and Redis (the service's job queue).
+# tcc and libtcc for the JIT), Redis (the service's job queue) and gdb (a test of debug builds).
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
@@ -38,6 +38,7 @@ command -v tcc >/dev/null 2>&1 || missing+=(tcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
 [ -f /usr/include/libtcc.h ] || missing+=(libtcc-dev)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) # the service's queue; tests start private ones
+command -v gdb >/dev/null 2>&1 || missing+=(gdb) # the tests debug a `build -g` executable
 if [ "$(uname -m)" = x86_64 ]; then # the service's cross targets: aarch64 (run under qemu) and musl
   command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
   command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)

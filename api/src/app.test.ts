@@ -326,9 +326,11 @@ describe('the API with a worker', () => {
     const exit3 = await api.post('/v1/run').send({ source: `(display "bye")\n(exit 3)\n(print "unreached")${fresh()}` });
     expect(exit3.body).toMatchObject({ stdout: 'bye', stderr: '', exitCode: 3, limit: null });
 
-    const raised = await api.post('/v1/run').send({ source: `(print "before")\n(error "boom" 42)\n(print "after")${fresh()}` });
+    const raised = await api.post('/v1/run').send({ source: `(print "before")\n(define (f x) (+ 1 (error "boom" x)))\n(f 42)\n(print "after")${fresh()}` });
     expect(raised.status).toBe(200);
-    expect(raised.body).toMatchObject({ stdout: 'before\n', stderr: 'error: boom 42\n', exitCode: 1, limit: null });
+    // the backtrace follows the error, positions in the request's own file name
+    const stderr = 'error: boom 42\n  at f (main.omni:2:20)\n  at <top level> (main.omni:3:1)\n';
+    expect(raised.body).toMatchObject({ stdout: 'before\n', stderr, exitCode: 1, limit: null });
   });
 
   it('runs: unknown key 404, a key with a program 400, a gcc artifact is not runnable (404), an infinite loop hits its limit', async () => {

@@ -42,7 +42,8 @@ export function compileLimits(): CompileLimits | null {
 }
 
 /** Reads and compiles a program to C, or reports the problem and returns null. */
-function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: string; imports: string[] } | null {
+/** FILE to C; `cFile`: the name the C will be kept under (its #line directives name it). */
+function toC(file: string, target: EmitOptions['target'] = 'executable', cFile?: string): { c: string; imports: string[] } | null {
   const limits = compileLimits();
   if (limits === null) return null;
   let source: string;
@@ -53,7 +54,7 @@ function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: s
     return null;
   }
   try {
-    return compileProgram(source, file, { target }, { limits });
+    return compileProgram(source, file, { target, cFile }, { limits });
   } catch (e) {
     if (e instanceof CompileError) {
       process.stderr.write(e.message + '\n');
@@ -63,12 +64,12 @@ function toC(file: string, target: EmitOptions['target'] = 'executable'): { c: s
   }
 }
 
-/** Builds FILE to the executable OUT; returns false (after reporting) on failure. */
-function build(file: string, out: string, opts: NativeBuildOptions): boolean {
-  const compiled = toC(file);
+/** Builds FILE to the executable OUT (keeping its C as `keepC`); returns false (after reporting) on failure. */
+function build(file: string, out: string, opts: NativeBuildOptions, keepC?: string): boolean {
+  const compiled = toC(file, 'executable', keepC);
   if (compiled === null) return false;
   try {
-    buildExecutable(compiled.c, out, opts);
+    buildExecutable(compiled.c, out, opts, keepC);
     return true;
   } catch (e) {
     process.stderr.write(`omnilisp: ${(e as Error).message}\n`);
@@ -82,6 +83,7 @@ interface BuildFlags {
   opt: '0' | '2';
   sanitize?: boolean;
   tsan?: boolean;
+  debug?: boolean;
 }
 
 const nativeOptions = (o: BuildFlags): NativeBuildOptions => ({
@@ -89,7 +91,15 @@ const nativeOptions = (o: BuildFlags): NativeBuildOptions => ({
   opt: o.opt === '0' ? 0 : 2,
   static: !!o.static,
   sanitize: o.tsan ? 'thread' : o.sanitize ? 'address' : 'none',
+  debug: !!o.debug,
 });
+
+/** Where `--keep-c DIR` keeps the C of FILE: DIR/NAME.c (the directory is created). */
+function keptC(dir: string | undefined, file: string): string | undefined {
+  if (dir === undefined) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${path.basename(file, '.omni')}.c`);
+}
 
 const withBuildOptions = (c: Command) =>
   c
@@ -97,7 +107,8 @@ const withBuildOptions = (c: Command) =>
     .option('--static', 'link a fully static executable')
     .addOption(new Option('-O, --opt <level>', 'C optimisation level (-O0 or -O2)').choices(['0', '2']).default('2'))
     .option('--sanitize', 'AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer build')
-    .option('--tsan', 'ThreadSanitizer build');
+    .option('--tsan', 'ThreadSanitizer build')
+    .option('-g, --debug', 'debug information: gdb and perf show the .omni file and line (the C is kept beside the executable)');
 
 program
   .command('emit')
@@ -118,7 +129,7 @@ withBuildOptions(
     .argument('<file>', 'the .omni program')
     .requiredOption('-o, --output <file>', 'the executable to write'),
 ).action((file: string, opts: BuildFlags & { output: string }) => {
-  if (!build(file, opts.output, nativeOptions(opts))) process.exitCode = 1;
+  if (!build(file, opts.output, nativeOptions(opts), opts.debug ? `${opts.output}.c` : undefined)) process.exitCode = 1;
 });
 
 withBuildOptions(
@@ -130,19 +141,26 @@ withBuildOptions(
     .option('--interp', 'use the reference interpreter')
     .option('--aot', 'build a native executable with the C compiler (--cc), then run it')
     .option('--no-cache', 'JIT without reading or writing the cache')
+    .option('--keep-c <dir>', 'keep the generated C in DIR as NAME.c (its #line directives map it to the .omni source)')
     .passThroughOptions(),
-).action(async (file: string, args: string[], opts: BuildFlags & { interp?: boolean; aot?: boolean; cache: boolean }) => {
+).action(async (file: string, args: string[], opts: BuildFlags & { interp?: boolean; aot?: boolean; cache: boolean; keepC?: string }) => {
+  if (opts.interp && opts.keepC !== undefined) {
+    process.stderr.write('omnilisp: --keep-c needs a native mode: the interpreter generates no C\n');
+    return void (process.exitCode = 2);
+  }
+  const keepC = keptC(opts.keepC, file);
   if (opts.interp) {
     const limits = compileLimits();
     process.exitCode = limits === null ? 1 : interpretFile(file, { args, frontEnd: { limits } });
     return;
   }
   if (opts.aot) {
-    process.exitCode = runAot(file, args, nativeOptions(opts));
+    process.exitCode = runAot(file, args, nativeOptions(opts), keepC);
     return;
   }
-  const compiled = toC(file, 'jit');
+  const compiled = toC(file, 'jit', keepC);
   if (compiled === null) return void (process.exitCode = 1);
+  if (keepC) fs.writeFileSync(keepC, compiled.c);
   const r = opts.cache
     ? await compileRunAndStore(file, compiled.c, compiled.imports, args)
     : await runInHost({ host: jitHost(), args, c: compiled.c });
@@ -150,11 +168,11 @@ withBuildOptions(
 });
 
 /** Builds FILE into a temporary directory and runs it; returns its exit status. */
-function runAot(file: string, args: string[], opts: NativeBuildOptions): number {
+function runAot(file: string, args: string[], opts: NativeBuildOptions, keepC?: string): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnilisp-'));
   try {
     const exe = path.join(dir, path.basename(file, '.omni'));
-    if (!build(file, exe, opts)) return 1;
+    if (!build(file, exe, opts, keepC)) return 1;
     const r = spawnSync(exe, args, { stdio: 'inherit' });
     return programStatus(r.status, r.signal);
   } finally {

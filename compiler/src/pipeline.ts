@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from './ast.js';
+import { backtraceLines } from './backtrace.js';
 import { CompileError, asCompilerError, isStackOverflow } from './errors.js';
 import { type CompileTimeEvaluator, type CompileUsage, Expander } from './expander.js';
 import type { Host } from './interp/builtins.js';
@@ -64,6 +65,11 @@ export function uncaughtErrorLine(e: OError): string {
   return line;
 }
 
+/** What an uncaught error prints on standard error: its first line, then its backtrace. */
+export function uncaughtErrorReport(e: OError): string {
+  return [uncaughtErrorLine(e), ...backtraceLines(e.trace).map((l) => `  ${l}`)].join('\n') + '\n';
+}
+
 export interface InterpretOptions {
   /** The program's command-line arguments. */
   args?: readonly string[];
@@ -92,7 +98,7 @@ export function interpretFile(file: string, opts: InterpretOptions = {}): number
     host.flush();
     if (result.exitCode !== null) return result.exitCode;
     if (result.error) {
-      stderr(uncaughtErrorLine(result.error) + '\n');
+      stderr(uncaughtErrorReport(result.error));
       return 1;
     }
     return 0;

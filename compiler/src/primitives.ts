@@ -245,6 +245,7 @@ export const primitives: readonly Primitive[] = [
   prim('error', 1, V, ['any']),
   prim('error-message', 1, 1, ['error']),
   prim('error-irritants', 1, 1, ['error']),
+  prim('error-backtrace', 1, 1, ['error']),
   prim('raise-error', 1, 1, ['error']),
   // concurrency
   prim('spawn', 1, 1, ['procedure'], 'ho'),

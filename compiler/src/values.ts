@@ -9,6 +9,7 @@
 //   dict       -> Dict             atom     -> Atom
 //   error      -> OError           procedure, channel, thread -> classes in the interpreter
 
+import type { Backtrace } from './backtrace.js';
 import { chargeChars, chargeWork } from './work.js';
 
 /** Source position of a datum: 1-based line and column (columns count code points). */
@@ -70,6 +71,9 @@ export class Atom {
 
 /** A raised condition: a message and a list of irritants. */
 export class OError {
+  /** The frames it unwound through before it was caught (backtrace.ts); null until then. */
+  trace: Backtrace | null = null;
+
   constructor(
     readonly message: string,
     readonly irritants: Value = null,

@@ -169,10 +169,13 @@ typedef struct OBox {
   OValue value; /* current value of the variable */
 } OBox;
 
+typedef struct OBacktrace OBacktrace; /* error.c */
+
 typedef struct OError {
   OObj h;           /* header */
   OValue message;   /* message string */
   OValue irritants; /* list of irritants */
+  OBacktrace *trace; /* frames it unwound through before it was caught; NULL until then */
 } OError;
 
 typedef struct OChannel OChannel; /* conc.c */
@@ -212,6 +215,34 @@ typedef struct OFreeStack {
   size_t cap;   /* allocated */
 } OFreeStack;
 
+/* ---------------------------------------------------------------- backtraces (error.c) */
+
+/* A position generated code can fail at: one static table of them per program. */
+typedef struct OSite {
+  const char *fn;   /* Lisp name of the function: "(fn)" when anonymous, "<top level>" */
+  const char *file; /* source file */
+  int line;         /* 1-based line of the call or failing form */
+  int col;          /* 1-based column */
+} OSite;
+
+typedef struct OFrame {
+  const OSite *site; /* where the error passed */
+  uint32_t thread;   /* OmniLisp thread number (0: the main thread) */
+  uint64_t count;    /* consecutive passes through this site and thread (recursion) */
+} OFrame;
+
+#define OMNI_TRACE_KEEP 16 /* frames kept at each end of a long backtrace */
+
+/* The backtrace of the error being raised, innermost frame first, folded as it grows. */
+typedef struct OTrace {
+  OFrame head[OMNI_TRACE_KEEP]; /* the innermost frames */
+  OFrame tail[OMNI_TRACE_KEEP]; /* ring of the outermost frames, once head is full */
+  uint32_t nhead;               /* entries of head in use */
+  uint32_t ntail;               /* entries of tail in use */
+  uint32_t tail_start;          /* index of the oldest entry of the ring */
+  uint64_t omitted;             /* frames dropped between head and tail */
+} OTrace;
+
 struct OState {
   char *stack_limit;    /* generated code raises `stack overflow` below this address */
   OValue error;         /* the error being raised while OMNI_RAISED propagates */
@@ -223,6 +254,8 @@ struct OState {
   void *pool[OMNI_POOL_CLASSES]; /* free lists of small objects, by 8-byte size class */
   void *slabs;          /* blocks the pooled objects are carved from (linked through word 0) */
   OThread *thread;      /* the OmniLisp thread running on this state (NULL for main) */
+  uint32_t thread_id;   /* its number, in spawn order from 1 (0 for main) */
+  OTrace trace;         /* frames the pending error has unwound through so far */
 };
 
 /* ---------------------------------------------------------------- reference counting */
@@ -302,6 +335,14 @@ OValue omniE_stack_overflow(OState *S);
 OValue omniE_not_procedure(OState *S, OValue v);
 OValue omniE_take(OState *S); /* the pending error, owned; clears S->error */
 OValue omniE_make(OState *S, OValue message, OValue irritants); /* consumes both */
+/* Generated code calls this where an operation failed or a callee raised: one frame more. */
+#if defined(__GNUC__) && !defined(__TINYC__)
+__attribute__((cold))
+#endif
+void omniE_at(OState *S, const OSite *site);
+/* The backtrace lines of an error (`at NAME (FILE:LINE:COL)`, folded runs): a list of strings. */
+OValue omniE_backtrace_lines(OState *S, OValue error);
+void omniE_free_trace(OError *e); /* error.c: frees a dead error's backtrace */
 
 /* Generated functions start with this: deep recursion becomes the error `stack overflow`. */
 #define OMNI_STACK_CHECK(S)                                                                        \
@@ -457,7 +498,8 @@ OValue *omniR_cell(const char *name, size_t len);
 /* A host that recovers from faults in user code (the JIT session) sets this; it must not return. */
 extern void (*omniR_fault_hook)(int sig);
 extern int omniR_threaded; /* set by the first spawn: values stored in globals become shared */ /* what `command-line` returns: argv[0] is skipped */
-/* Report an uncaught error on stderr as `error: MESSAGE IRRITANT...` (flushes stdout first). */
+/* Report an uncaught error on stderr: `error: MESSAGE IRRITANT...`, then its backtrace, one
+** `  at ...` line a frame (flushes stdout first). */
 void omniR_report(OState *S, OValue error);
 /* Limits a launcher sets in the environment (read once; see state.c). */
 size_t omniR_stack_size(void);        /* the program's stack: $OMNI_STACK_MB, default 1 GiB */
@@ -619,6 +661,7 @@ OValue omniP_compare_and_set_x(OState *S, OValue a0, OValue a1, OValue a2);
 OValue omniP_error(OState *S, int argc, OValue *argv);
 OValue omniP_error_message(OState *S, OValue a0);
 OValue omniP_error_irritants(OState *S, OValue a0);
+OValue omniP_error_backtrace(OState *S, OValue a0);
 OValue omniP_raise_error(OState *S, OValue a0);
 OValue omniP_spawn(OState *S, OValue a0);
 OValue omniP_join(OState *S, OValue a0);
@@ -790,6 +833,7 @@ extern OClosure omniK_compare_and_set_x;
 extern OClosure omniK_error;
 extern OClosure omniK_error_message;
 extern OClosure omniK_error_irritants;
+extern OClosure omniK_error_backtrace;
 extern OClosure omniK_raise_error;
 extern OClosure omniK_spawn;
 extern OClosure omniK_join;

@@ -14,6 +14,7 @@
 #define OMNI_SPAWN_RETRIES 200 /* pthread_create's EAGAIN is retried this many times, 1 ms apart */
 
 static long omniT_live; /* spawned threads that have not finished (atomic) */
+static uint32_t omniT_spawned; /* threads spawned so far: the last thread number (atomic) */
 
 struct OThread {
   OObj h;              /* header */
@@ -21,6 +22,7 @@ struct OThread {
   OValue result;       /* its value, or the error it raised */
   int raised;          /* result is an error */
   int done;            /* finished */
+  uint32_t id;         /* its number in backtraces: threads are numbered from 1 in spawn order */
   pthread_mutex_t mu;  /* guards done/result */
   pthread_cond_t cv;   /* signalled when done */
 };
@@ -130,6 +132,7 @@ static void *omniT_thread_main(void *arg) {
   OValue r;
   omniR_state_init(&S, &top, omniR_thread_stack_size());
   S.thread = th;
+  S.thread_id = th->id;
   r = omniF_call(&S, th->thunk, 0, NULL);
   if (r == OMNI_RAISED) r = omniE_take(&S), th->raised = 1;
   omniO_share(&S, r);
@@ -176,6 +179,7 @@ OValue omniP_spawn(OState *S, OValue thunk) {
   pthread_cond_init(&th->cv, NULL);
   th->thunk = omni_dup(thunk);
   th->result = OMNI_NIL;
+  th->id = __atomic_add_fetch(&omniT_spawned, 1, __ATOMIC_RELAXED);
   th->h.rc = 2; /* the caller's reference and the running thread's */
   if (!omniR_threaded) omniR_share_globals(S); /* only this thread exists: no one else sees globals */
   omniO_share(S, (OValue)th);

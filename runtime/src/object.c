@@ -211,6 +211,8 @@ void omniO_free_memory(OState *S, OObj *o) {
     free(((ODict *)o)->slots);
   } else if (o->type == OT_CHANNEL || o->type == OT_THREAD || o->type == OT_ATOM) {
     omniT_free(o);
+  } else if (o->type == OT_ERROR) {
+    omniE_free_trace((OError *)o);
   }
   if (o->aux) {
     *(void **)o = S->pool[o->aux - 1];

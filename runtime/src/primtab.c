@@ -1777,6 +1777,18 @@ static OValue omniK_error_irritants_entry(OState *S, OClosure *self, int argc, O
   return r;
 }
 OClosure omniK_error_irritants = {{0, OT_CLOSURE, OF_IMMORTAL, 0}, omniK_error_irritants_entry, "error-irritants", 1, 1, 0};
+static OValue omniK_error_backtrace_entry(OState *S, OClosure *self, int argc, OValue *argv) {
+  OValue r;
+  (void)self;
+  if (argc != 1) {
+    omniF_drop_args(S, argc, argv);
+    return omniE_arity(S, "error-backtrace", 1, 1, argc);
+  }
+  r = omniP_error_backtrace(S, argv[0]);
+  omniF_drop_args(S, argc, argv);
+  return r;
+}
+OClosure omniK_error_backtrace = {{0, OT_CLOSURE, OF_IMMORTAL, 0}, omniK_error_backtrace_entry, "error-backtrace", 1, 1, 0};
 static OValue omniK_raise_error_entry(OState *S, OClosure *self, int argc, OValue *argv) {
   OValue r;
   (void)self;

@@ -243,7 +243,7 @@ void omniR_state_free(OState *S) {
 
 void omniR_report(OState *S, OValue error) {
   OBuf b = {0};
-  OValue v;
+  OValue v, lines;
   omniIO_flush();
   omniIO_buf_put(&b, "error: ", 7);
   if (omni_type_is(error, OT_ERROR)) {
@@ -257,6 +257,12 @@ void omniR_report(OState *S, OValue error) {
     omniIO_print(S, &b, error, 0);
   }
   omniIO_buf_put(&b, "\n", 1);
+  for (v = lines = omniE_backtrace_lines(S, error); omni_is_pair(v); v = omni_cdr(v)) {
+    omniIO_buf_put(&b, "  ", 2);
+    omniIO_buf_put(&b, omni_str(omni_car(v))->data, omni_str(omni_car(v))->len);
+    omniIO_buf_put(&b, "\n", 1);
+  }
+  omni_drop(S, lines);
   fwrite(b.data, 1, b.len, stderr);
   fflush(stderr);
   free(b.data);

@@ -59,6 +59,8 @@ export interface Case {
   expectedStdout: Buffer;
   expectedStatus: number;
   expectedStderrLine: string | null;
+  /** The exact rest of stderr after its first line (the uncaught error's backtrace), when given. */
+  expectedBacktrace: string | null;
   stdin: Buffer | null;
 }
 
@@ -94,6 +96,7 @@ export function listCases(dir = CONFORMANCE_DIR, wanted: (name: string) => boole
       expectedStdout: stdout,
       expectedStatus: status ? Number(status.toString().trim()) : 0,
       expectedStderrLine: err ? err.toString().split('\n')[0] : null,
+      expectedBacktrace: read(`${name}.backtrace`)?.toString() ?? null,
       stdin: read(`${name}.in`),
     };
   });
@@ -159,6 +162,10 @@ function checkRun(c: Case, r: { stdout: Buffer; stderr: string; status: number |
   if (c.expectedStatus !== 0 && c.expectedStderrLine !== null) {
     const first = r.stderr.split('\n')[0];
     if (first !== c.expectedStderrLine) problems.push(`stderr first line ${JSON.stringify(first)}, expected ${JSON.stringify(c.expectedStderrLine)}`);
+  }
+  if (c.expectedBacktrace !== null) {
+    const rest = r.stderr.slice(r.stderr.indexOf('\n') + 1);
+    if (rest !== c.expectedBacktrace) problems.push(`backtrace differs:\n--- expected\n${c.expectedBacktrace}--- got\n${rest}`);
   }
   const report = SANITIZER_REPORT.exec(r.stderr);
   if (report) problems.push(`sanitizer report:\n${r.stderr.slice(Math.max(0, report.index - 200), report.index + 3000)}`);

@@ -3,8 +3,9 @@
 // can never collide), every name from the source is emitted as an escaped C string literal and
 // quoted data as bytes of the literal table (literalBytes): no source text reaches the C file
 // unescaped. `#line` directives point at the .omni file.
+import { ANONYMOUS, TOP_LEVEL } from '../backtrace.js';
 import { compilingAt } from '../errors.js';
-import { Char, Dict, Flo, Keyword, Pair, Sym, type Value, floatBits, isInt } from '../values.js';
+import { Char, Dict, Flo, Keyword, type Loc, Pair, Sym, type Value, floatBits, isInt } from '../values.js';
 import type { Atom, Expr, FnDef, Global, LVar, OnFail, Program, Rhs, Use } from './ir.js';
 import { cannotRaise } from './ir.js';
 import { closureObject, objectName } from './lower.js';
@@ -20,6 +21,8 @@ export interface EmitOptions {
   target: 'executable' | 'jit' | 'unit';
   /** Emit #line directives. */
   lines: boolean;
+  /** The C file's name in the #line directives of code that has no source line (default `FILE.c`). */
+  cFile?: string;
   /** unit: print the value of the last form (as `write` does) when it is not a definition. */
   printResult?: boolean;
 }
@@ -64,6 +67,8 @@ class Emitter {
   /** Source line of the statements being emitted (null outside function bodies). */
   private srcLine: number | null = null;
   private readonly fileLit: string;
+  /** The positions an error can pass through (omniE_at), by function and source position. */
+  private readonly sites = new Map<string, { index: number; fn: FnDef; loc: Loc }>();
 
   constructor(
     private readonly prog: Program,
@@ -94,8 +99,10 @@ class Emitter {
     }
     o.push('');
     this.literals();
+    if (this.prog.functions.length) o.push('static const OSite *omni_sites(void);', '');
     for (const f of this.prog.functions) compilingAt(f.loc, () => this.fn(f));
     this.glueLines();
+    this.siteTable();
     if (this.cells) this.unitEntry();
     else this.programEntry();
     return o.join('\n');
@@ -239,7 +246,7 @@ class Emitter {
 
   /** Code that belongs to no source line is attributed to the generated C itself. */
   private glueLines(): void {
-    if (this.opts.lines) this.put(`#line ${this.out.length + 2} ${cString(this.prog.file + '.c')}`);
+    if (this.opts.lines) this.put(`#line ${this.out.length + 2} ${cString(this.opts.cFile ?? this.prog.file + '.c')}`);
   }
 
   /** Sets the source line the following C statements belong to. */
@@ -260,6 +267,25 @@ class Emitter {
     if (fail.drops.length >= 2) return this.put(`${ind}  goto ${this.exit([...fail.drops].sort((a, b) => b.id - a.id), fail.target)};`);
     this.drops(fail.drops, deeper(ind));
     this.put(`${ind}  ${this.raiseTo(fail.target)};`);
+  }
+
+  /** Where the error of a failed operation at `loc` in `f` passes: recorded for its backtrace. */
+  private recordFrame(f: FnDef, loc: Loc, ind: string): void {
+    const key = `${f.id}:${loc.file}:${loc.line}:${loc.col}`;
+    let site = this.sites.get(key);
+    if (!site) this.sites.set(key, (site = { index: this.sites.size, fn: f, loc }));
+    this.put(`${ind}  omniE_at(S, omni_sites() + ${site.index});`);
+  }
+
+  /** The backtrace positions of the program (see recordFrame): name, file, line, column. */
+  private siteTable(): void {
+    if (!this.prog.functions.length) return;
+    const o = this.out;
+    const frameName = (f: FnDef) => (f === this.prog.main ? TOP_LEVEL : (f.name ?? ANONYMOUS));
+    o.push('static const OSite *omni_sites(void) {', '  static const OSite sites[] = {');
+    for (const { fn, loc } of this.sites.values()) o.push(`    {${cString(frameName(fn))}, ${cString(loc.file)}, ${loc.line}, ${loc.col}},`);
+    if (!this.sites.size) o.push('    {"", "", 0, 0},');
+    o.push('  };', '  return sites;', '}', '');
   }
 
   private raiseTo(target: OnFail['target']): string {
@@ -470,6 +496,7 @@ class Emitter {
     }
     if (e.fail && !cannotRaise(r)) {
       this.put(`${ind}if (${v} == OMNI_RAISED) {`);
+      this.recordFrame(f, e.loc, ind);
       this.failure(e.fail, ind);
       this.put(`${ind}}`);
     }

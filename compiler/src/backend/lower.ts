@@ -74,6 +74,8 @@ class Lowerer {
   private readonly knownLocals = new Map<Var, FnDef>();
   /** Variables of general letrecs: reading one before its initialisation raises. */
   private readonly uninitVars = new Set<Var>();
+  /** The top-level forms' function: its calls are never tail calls, so its frame always shows. */
+  private main: FnDef | null = null;
 
   constructor(
     private readonly rebound: ReadonlySet<string>,
@@ -84,7 +86,7 @@ class Lowerer {
   program(forms: readonly TopLevel[]): Program {
     this.findKnownGlobals(forms);
     this.findLiftable(forms);
-    const main = this.newFn('main', null, [], null, null, forms[0]?.node.loc ?? { file: this.file, line: 1, col: 1 });
+    const main = (this.main = this.newFn('main', null, [], null, null, forms[0]?.node.loc ?? { file: this.file, line: 1, col: 1 }));
     const ctx: FnCtx = { fn: main, access: new Map(), captured: [], viaRecord: false, inBlock: false };
     main.body = this.sequence(forms.map((f) => f.node), ctx, forms[0]?.node.loc ?? main.loc);
     return { functions: this.functions, globals: [...this.globals.values()], literals: this.literals, main, file: this.file };
@@ -605,8 +607,9 @@ class Lowerer {
 
   private callForm(n: Node & { k: 'call' }, ctx: FnCtx, isTail: boolean, k: K): Expr {
     const result: K = isTail ? (a) => ({ k: 'ret', a }) : k;
+    const tailCall = isTail && !ctx.inBlock && ctx.fn !== this.main;
     const finish = (call: Rhs & { k: 'call' | 'direct' }): Expr =>
-      isTail && !ctx.inBlock ? { k: 'tail', call, loc: n.loc } : this.bind(call, n.loc, 'r', result);
+      tailCall ? { k: 'tail', call, loc: n.loc } : this.bind(call, n.loc, 'r', result);
     const f = n.fn;
     if (f.k === 'ref') {
       const target = this.directTarget(f.name.name, f.var, ctx);
@@ -614,18 +617,18 @@ class Lowerer {
         const extras = target.lifted ? this.liftExtras.get(f.var!)! : [];
         return this.values(n.args, ctx, (userArgs) => this.captureAll(extras, ctx, n.loc, (extraArgs) => {
           const args = [...userArgs, ...extraArgs];
-          if (isTail && !ctx.inBlock && target === ctx.fn && !target.rest) {
+          if (tailCall && target === ctx.fn && !target.rest) {
             target.loops = true;
             return { k: 'jump', args, loc: n.loc };
           }
-          return this.directCall(target, args, n.loc, finish);
+          return this.directCall(target, args, n.loc, f.loc, finish);
         }));
       }
       const local = f.var ? this.knownLocals.get(f.var) : undefined;
       if (local && arityFits(local, n.args.length)) {
         // A procedure bound to a local variable: call its C function with its closure as self.
         return this.ref(f.name, f.var, f.loc, ctx, (closure) =>
-          this.values(n.args, ctx, (args) => this.directCall(local, args, n.loc, finish, closure)),
+          this.values(n.args, ctx, (args) => this.directCall(local, args, n.loc, f.loc, finish, closure)),
         );
       }
       if (!f.var && !this.rebound.has(f.name.name)) {
@@ -652,7 +655,8 @@ class Lowerer {
     return null;
   }
 
-  private directCall(fn: FnDef, args: Atom[], loc: Loc, finish: (c: Rhs & { k: 'direct' }) => Expr, closure?: Atom): Expr {
+  /** `calleeLoc`: where the callee is named (a global not yet defined is unbound there). */
+  private directCall(fn: FnDef, args: Atom[], loc: Loc, calleeLoc: Loc, finish: (c: Rhs & { k: 'direct' }) => Expr, closure?: Atom): Expr {
     const call = (fixed: Atom[]) => {
       if (!fn.rest) return finish({ k: 'direct', fn, args: fixed, closure });
       const extra = args.slice(fn.params.length);
@@ -662,7 +666,7 @@ class Lowerer {
     };
     const fixed = args.slice(0, fn.params.length);
     if (fn.global && !this.safeGlobals.has(fn.global.name)) {
-      return this.bind({ k: 'global', g: fn.global, checked: true }, loc, '_', () => call(fixed));
+      return this.bind({ k: 'global', g: fn.global, checked: true }, calleeLoc, '_', () => call(fixed));
     }
     return call(fixed);
   }

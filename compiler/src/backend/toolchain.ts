@@ -22,6 +22,8 @@ export interface NativeBuildOptions {
   sanitize: Sanitizer;
   /** The target triple (default: the host's); other triples use the cross compilers in TARGETS. */
   triple?: string;
+  /** Debug information (-g): with the C's #line directives, debuggers show the .omni source. */
+  debug?: boolean;
 }
 
 /** How to build for a target triple: the compiler commands and the runtime build's make variables. */
@@ -87,16 +89,20 @@ export function compileCommand(cFile: string, out: string, o: NativeBuildOptions
   if (!cc) throw new Error(`${o.cc} does not build for ${triple}`);
   const sanitized = o.sanitize !== 'none';
   const flags = ['-std=c99', '-w', `-O${sanitized ? 0 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
-  if (o.sanitize === 'address') flags.push('-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined');
-  if (o.sanitize === 'thread') flags.push('-g', '-fsanitize=thread');
+  if (o.debug || sanitized) flags.push('-g', '-fno-omit-frame-pointer');
+  if (o.sanitize === 'address') flags.push('-fsanitize=address,undefined');
+  if (o.sanitize === 'thread') flags.push('-fsanitize=thread');
   if (o.static || target.alwaysStatic) flags.push('-static');
   const lib = runtimeLibrary(o.sanitize === 'address' ? 'asan' : o.sanitize === 'thread' ? 'tsan' : 'release', triple);
   return [...cc, ...flags, cFile, lib, '-lm', '-lpthread', '-o', out];
 }
 
-/** Compiles C source text to an executable; throws with the compiler's diagnostics on failure. */
-export function buildExecutable(cSource: string, out: string, o: NativeBuildOptions = DEFAULT_BUILD): void {
-  const cFile = `${out}.${process.pid}.c`;
+/**
+ * Compiles C source text to an executable; throws with the compiler's diagnostics on failure.
+ * The C is written to `keepC` and left there when given, else to a temporary file.
+ */
+export function buildExecutable(cSource: string, out: string, o: NativeBuildOptions = DEFAULT_BUILD, keepC?: string): void {
+  const cFile = keepC ?? `${out}.${process.pid}.c`;
   fs.writeFileSync(cFile, cSource);
   try {
     const [cmd, ...args] = compileCommand(cFile, out, o);
@@ -104,7 +110,7 @@ export function buildExecutable(cSource: string, out: string, o: NativeBuildOpti
     if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`${cmd} failed:\n${r.stderr}`);
   } finally {
-    fs.rmSync(cFile, { force: true });
+    if (!keepC) fs.rmSync(cFile, { force: true });
   }
 }
 

@@ -5,6 +5,7 @@
 // (`NAME: cannot allocate N elements`, as the native runtime says) instead of failing inside V8.
 import { constants as bufferConstants } from 'node:buffer';
 import v8 from 'node:v8';
+import { backtraceLines } from '../backtrace.js';
 import { printValue } from '../printer.js';
 import { parseNumber } from '../reader.js';
 import {
@@ -587,6 +588,7 @@ export function makeBuiltins(host: Host): Record<string, BuiltinImpl> {
     },
     'error-message': ([e]) => errorValue('error-message', e).message,
     'error-irritants': ([e]) => errorValue('error-irritants', e).irritants,
+    'error-backtrace': ([e]) => arrayToList(backtraceLines(errorValue('error-backtrace', e).trace)),
     'raise-error': ([e]) => {
       throw new Raise(errorValue('raise-error', e));
     },

@@ -92,7 +92,7 @@ export class Interpreter {
     const nodes = new Expander({ libPath: [], evaluator: noMacros }).expandProgram(readProgram(PRELUDE_SOURCE, '<prelude>'));
     const defined = new Set(nodes.flatMap((n) => (n.k === 'define' ? [n.name.name] : [])));
     const { forms } = resolveProgram(nodes, { globals: { has: () => true } });
-    this.execute(forms, this.linker(env, defined));
+    this.execute(forms, { ...this.linker(env, defined), hidden: true });
     for (const name of defined) {
       if (name.startsWith('%')) continue;
       this.preludeNames.add(name);
@@ -108,6 +108,7 @@ export class Interpreter {
         if (rebound === 'all' || rebound.has(name) || this.preludeNames.has(name)) return undefined;
         return lookupPrimitive(name);
       },
+      callsPrimitive: (name) => rebound !== 'all' && !rebound.has(name) && lookupPrimitive(name) !== undefined,
       impl: (p) => this.builtins[p.name],
       proc: (p) => this.procs.get(p.name) ?? null,
     };

@@ -2,9 +2,10 @@
 // configured limit (LANGUAGE.md §3: at least 1,000,000 frames), never by the JavaScript stack.
 // Each OmniLisp thread is a Fiber; fibers run cooperatively, switching on blocking operations
 // and after a slice of procedure calls.
+import { ANONYMOUS, TOP_LEVEL, TraceBuilder } from '../backtrace.js';
 import { arityText } from '../primitives.js';
 import { printValue } from '../printer.js';
-import { Atom, Keyword, OError, Procedure, type Value, arrayToList } from '../values.js';
+import { Atom, Keyword, type Loc, OError, Procedure, type Value, arrayToList } from '../values.js';
 import { swapWorkMeter } from '../work.js';
 import { dictRef, listArg } from './builtins.js';
 import { type Code, type LambdaCode, Op, UNBOUND, UNINIT } from './code.js';
@@ -28,6 +29,8 @@ const enum K {
   Handler,
   Top,
   Swap,
+  /** A non-tail call in progress: a: the call's code (its site), c: the caller's LambdaCode. */
+  Call,
 }
 
 const FRAME = 5;
@@ -54,6 +57,8 @@ export class Fiber {
   readonly tries: number[] = [];
   mode: Mode = Mode.Apply;
   code: Code | null = null;
+  /** The procedure running (null: top-level forms), for backtraces. */
+  fnCode: LambdaCode | null = null;
   env: Frame | null = null;
   val: Value = null;
   fn: Value = null;
@@ -101,6 +106,21 @@ function arityError(name: string | null, min: number, max: number | null, got: n
   raise(`${name ?? 'lambda'}: ${arityText(min, max)}, got ${got}`);
 }
 
+/** Rethrows an error raised by the simple form `c`, which becomes its backtrace's innermost site. */
+function failedAt(e: unknown, c: Code): never {
+  if (e instanceof Raise && e.site === null) e.site = c;
+  throw e;
+}
+
+/** Applies a first-order primitive's implementation; its errors are raised at `c`. */
+function applyImpl(c: Code & { op: Op.Prim }, args: Value[]): Value {
+  try {
+    return c.impl!(args);
+  } catch (e) {
+    failedAt(e, c);
+  }
+}
+
 /** Evaluates a code object marked `simple` without touching the stack. */
 function evalSimple(c: Code, env: Frame): Value {
   switch (c.op) {
@@ -110,12 +130,12 @@ function evalSimple(c: Code, env: Frame): Value {
       return lookup(env, c.depth)[c.slot];
     case Op.LocalChecked: {
       const v = lookup(env, c.depth)[c.slot];
-      if (v === (UNINIT as unknown)) raise(`variable used before its definition: ${c.name}`);
+      if (v === (UNINIT as unknown)) failedAt(new Raise(new OError(`variable used before its definition: ${c.name}`)), c);
       return v;
     }
     case Op.Global: {
       const v = c.cell.value;
-      if (v === UNBOUND) raise(`unbound variable: ${c.cell.name}`);
+      if (v === UNBOUND) failedAt(new Raise(new OError(`unbound variable: ${c.cell.name}`)), c);
       return v;
     }
     case Op.Lambda:
@@ -125,7 +145,7 @@ function evalSimple(c: Code, env: Frame): Value {
     case Op.Prim: {
       const args = new Array<Value>(c.args.length);
       for (let i = 0; i < args.length; i++) args[i] = evalSimple(c.args[i], env);
-      return c.impl!(args);
+      return applyImpl(c, args);
     }
   }
   throw new Error(`evalSimple: op ${c.op} is not simple`);
@@ -141,6 +161,8 @@ export class Scheduler {
   private fuel: Fuel | null = null;
   /** Stack entries a fiber may use. */
   private maxStack = MAX_STACK_ENTRIES;
+  /** Threads spawned so far (their numbers). */
+  private spawned = 0;
 
   /**
    * Meters this scheduler with `fuel` from now on: the compile-time evaluator. Its stack is also
@@ -204,6 +226,7 @@ export class Scheduler {
     const ks = f.ks;
     let mode = f.mode;
     let code = f.code as Code;
+    let fnCode = f.fnCode;
     let env = f.env as Frame;
     let val = f.val;
     let fn = f.fn;
@@ -223,6 +246,7 @@ export class Scheduler {
     const save = (m: Mode) => {
       f.mode = m;
       f.code = code;
+      f.fnCode = fnCode;
       f.env = env;
       f.val = val;
       f.fn = fn;
@@ -296,7 +320,7 @@ export class Scheduler {
                 break;
               case Op.Try:
                 f.tries.push(ks.length);
-                ks.push(code, env, f.atomic, null, K.Try);
+                ks.push(code, env, f.atomic, fnCode, K.Try);
                 code = code.body;
                 break;
             }
@@ -314,6 +338,7 @@ export class Scheduler {
               if (c.rest) frame[c.nparams + 1] = arrayToList(args.slice(c.nparams));
               code = c.body;
               env = frame;
+              fnCode = c;
               mode = Mode.Eval;
               if (--budget <= 0) {
                 if (f.atomic === 0 && this.fibers.length > 1) {
@@ -403,12 +428,17 @@ export class Scheduler {
                 }
                 if (a.op === Op.Prim) {
                   if (a.impl) {
-                    val = a.impl(argv);
+                    val = applyImpl(a, argv);
                     mode = Mode.Return;
                     break;
                   }
+                  // a machine primitive's callees (apply, swap!, join) run inside its frame
+                  ks.push(a, null, fnCode, null, K.Call);
                   fn = a.proc;
-                } else fn = fv;
+                } else {
+                  if (!a.tail) ks.push(a, null, fnCode, null, K.Call);
+                  fn = fv;
+                }
                 args = argv;
                 mode = Mode.Apply;
                 break;
@@ -437,9 +467,14 @@ export class Scheduler {
                 f.tries.pop();
                 break;
               case K.Handler:
+                // a: the try: its handler is called from there
+                ks.push(a, null, fnCode, null, K.Call);
                 fn = val;
                 args = [d as Value];
                 mode = Mode.Apply;
+                break;
+              case K.Call:
+                fnCode = c as LambdaCode | null;
                 break;
               case K.Top: {
                 const top = a as unknown as TopForms;
@@ -448,6 +483,7 @@ export class Scheduler {
                   ks.push(top, null, i + 1, null, K.Top);
                   code = top.forms[i].code;
                   env = newFrame(top.forms[i].frameSize, null);
+                  fnCode = null;
                   mode = Mode.Eval;
                 }
                 break;
@@ -464,8 +500,8 @@ export class Scheduler {
           if (e instanceof RangeError) e = new Raise(new OError(rangeErrorMessage(e)));
           else throw e;
         }
-        const err = (e as Raise).error;
         const t = f.tries.pop();
+        const err = caught(e as Raise, f, fnCode, t ?? 0);
         if (t === undefined) {
           f.done = true;
           f.error = err;
@@ -475,9 +511,10 @@ export class Scheduler {
         const tryCode = ks[t] as Code;
         env = ks[t + 1] as Frame;
         f.atomic = ks[t + 2] as number;
+        fnCode = ks[t + 3] as LambdaCode | null;
         ks.length = t;
         if (tryCode.op !== Op.Try) throw new Error('corrupt try frame');
-        ks.push(null, null, null, err, K.Handler);
+        ks.push(tryCode, null, null, err, K.Handler);
         code = tryCode.handler;
         mode = Mode.Eval;
       }
@@ -501,6 +538,7 @@ export class Scheduler {
         const thunk = args[0];
         if (!(thunk instanceof Procedure) && !(thunk instanceof Keyword)) typeError('spawn', 'procedure', thunk);
         const th = new Thread();
+        th.id = ++this.spawned;
         this.fibers.push(Fiber.applying(thunk, [], th));
         return th;
       }
@@ -550,6 +588,27 @@ export class Scheduler {
     f.blockedUntil = until;
     return BLOCKED;
   }
+}
+
+/**
+ * The error `r` raised, caught at stack height `stop` (0: uncaught), with the frames it unwound
+ * through added to its backtrace: the failing simple form in `fnCode`, then each pending call.
+ * An error that has a backtrace already (re-raised) is copied, so its catcher's copy stays as it was.
+ */
+function caught(r: Raise, f: Fiber, fnCode: LambdaCode | null, stop: number): OError {
+  const thread = f.thread?.id ?? 0;
+  const trace = new TraceBuilder(r.error.trace);
+  const frame = (fn: LambdaCode | null, site: Code & { loc: Loc }) => {
+    if (!fn?.hidden) trace.push({ fn, name: fn === null ? TOP_LEVEL : (fn.name ?? ANONYMOUS), loc: site.loc, thread, count: 1 });
+  };
+  if (r.site && 'loc' in r.site) frame(fnCode, r.site);
+  const ks = f.ks;
+  for (let i = ks.length - FRAME; i >= stop; i -= FRAME) {
+    if (ks[i + 4] === K.Call) frame(ks[i + 2] as LambdaCode | null, ks[i] as Code & { loc: Loc });
+  }
+  const err = r.error.trace ? new OError(r.error.message, r.error.irritants) : r.error;
+  err.trace = trace.finish();
+  return err;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Primitive } from '../primitives.js';
 import { printValue } from '../printer.js';
 import { OError, Opaque, Procedure, type Value } from '../values.js';
-import type { LambdaCode } from './code.js';
+import type { Code, LambdaCode } from './code.js';
 
 /** An interpreter frame: slot 0 is the enclosing frame, then the lambda's locals. */
 export type Frame = Value[] & { 0: Frame | null };
@@ -36,6 +36,9 @@ export type BuiltinImpl = (args: Value[]) => Value;
 
 /** A JavaScript exception carrying an OmniLisp error value up to the nearest `try`. */
 export class Raise extends Error {
+  /** The simple form (primitive call, variable reference) that raised it, when one did. */
+  site: Code | null = null;
+
   constructor(readonly error: OError) {
     super(error.message);
   }
@@ -76,6 +79,8 @@ export interface ChannelItem {
 
 export class Thread extends Opaque {
   readonly kind = 'thread';
+  /** Its number in backtraces: threads are numbered from 1 in spawn order. */
+  id = 0;
   done = false;
   result: Value = null;
   error: OError | null = null;
