@@ -331,6 +331,9 @@ describe('the API with a worker', () => {
     // the backtrace follows the error, positions in the request's own file name
     const stderr = 'error: boom 42\n  at f (main.omni:2:20)\n  at <top level> (main.omni:3:1)\n';
     expect(raised.body).toMatchObject({ stdout: 'before\n', stderr, exitCode: 1, limit: null });
+    // a frame in a bundled library is named lib/NAME, never by a path of the worker
+    const inLibrary = await api.post('/v1/run').send({ source: `(import violet)\n(frequencies 5)${fresh()}` });
+    expect(inLibrary.body.stderr).toMatch(/^error: for-each: expected list, got 5\n {2}at frequencies \(lib\/violet\.omni:\d+:\d+\)\n {2}at <top level> \(main\.omni:2:1\)\n$/);
   });
 
   it('runs: unknown key 404, a key with a program 400, a gcc artifact is not runnable (404), an infinite loop hits its limit', async () => {

@@ -150,7 +150,7 @@ describe('omnilisp run (cached)', () => {
     const { file } = project('(display "partial")\n(when (command-line) (error "bad thing:" 42))\n(exit 7)\n');
     for (let run = 0; run < 2; run++) {
       expect(omnilisp(cache, ['run', file])).toEqual({ stdout: 'partial', stderr: '', status: 7 });
-      expect(omnilisp(cache, ['run', file, 'x'])).toEqual({ stdout: 'partial', stderr: 'error: bad thing: 42\n', status: 1 });
+      expect(omnilisp(cache, ['run', file, 'x'])).toEqual({ stdout: 'partial', stderr: `error: bad thing: 42\n  at <top level> (${file}:2:22)\n`, status: 1 });
     }
     expect(stats(cache)).toMatchObject({ entries: 1, hits: 3, misses: 1 });
   });

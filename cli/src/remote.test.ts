@@ -156,7 +156,7 @@ describe('omnilisp remote run', () => {
     const r = await omnilisp(['remote', 'run', path.join(dir, 'echo.omni'), '--', 'x', '--flag'], { input: 'piped in\nmore\n' });
     expect(r).toEqual({ stdout: 'piped in (x --flag)\npartial', stderr: '', status: 3 });
     const err = await omnilisp(['remote', 'run', path.join(project({ 'e.omni': '(display "out")\n(error "boom" 42)' }), 'e.omni')]);
-    expect(err).toEqual({ stdout: 'out', stderr: 'error: boom 42\n', status: 1 });
+    expect(err).toEqual({ stdout: 'out', stderr: 'error: boom 42\n  at <top level> (e.omni:2:1)\n', status: 1 });
   });
 
   it('uses --stdin-file, says which limit stopped a program, and prints the whole response with --json', async () => {

@@ -129,7 +129,16 @@ describe('omnilisp REPL (piped input)', () => {
   it('reports an uncaught error on stderr and goes on', () => {
     const r = repl(['(car 1)', '(+ 1 2)', '(print 1) (error "bad thing:" 42 "x") (print 2)', '(define (f) (vector-ref [1 2] 5))', '(f)', '(* 2 3)'].join('\n') + '\n');
     expect(r.stdout).toBe('3\n1\n6\n');
-    expect(r.stderr.split('\n')).toEqual(['error: car: expected pair, got 1', 'error: bad thing: 42 "x"', expect.stringMatching(/^error: vector-ref: .*5/), '']);
+    expect(r.stderr.split('\n')).toEqual([
+      'error: car: expected pair, got 1',
+      '  at <top level> (<repl>:1:1)',
+      'error: bad thing: 42 "x"',
+      '  at <top level> (<repl>:1:11)',
+      expect.stringMatching(/^error: vector-ref: .*5/),
+      '  at f (<repl>:1:13)',
+      '  at <top level> (<repl>:1:1)',
+      '',
+    ]);
     expect(r.status).toBe(0);
   });
 
@@ -166,7 +175,12 @@ describe('omnilisp REPL (piped input)', () => {
 
   it('reports deep OmniLisp recursion as a stack overflow error and goes on', () => {
     const r = repl('(define (inf n) (+ 1 (inf n)))\n(inf 1)\n(+ 1 1)\n', { env: { OMNI_JIT_STACK_MB: '16' } });
-    expect(r).toEqual({ stdout: '2\n', stderr: 'error: stack overflow\n', status: 0 });
+    expect(r).toMatchObject({ stdout: '2\n', status: 0 });
+    // ten frames of the recursion, the rest folded, then the top level
+    const frames = '  at inf (<repl>:1:22)\n'.repeat(10);
+    const head = `error: stack overflow\n${frames}`;
+    expect(r.stderr.slice(0, head.length)).toBe(head);
+    expect(r.stderr.slice(head.length)).toMatch(/^ {2}\.\.\. [0-9 ]+ more frames of inf\n {2}at <top level> \(<repl>:1:1\)\n$/);
   });
 
   it('(exit N) ends the session with status N after flushing output; later inputs are not run', () => {

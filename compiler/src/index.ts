@@ -14,7 +14,7 @@ export type { Host } from './interp/builtins.js';
 export * from './pipeline.js';
 export { MemoryHost, interpretSource, type SourceRun } from './interp/memory-host.js';
 export { compileDirect, compileProgram, compileToC, compileToIr } from './backend/compile.js';
-export type { EmitOptions } from './backend/emit-c.js';
+export type { EmitOptions, FilePrefix } from './backend/emit-c.js';
 export * from './backend/toolchain.js';
 export { primtabSource, symtabSource, updateHeader } from './backend/runtime-table.js';
 export { Session, type Unit } from './backend/session.js';

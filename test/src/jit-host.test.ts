@@ -69,7 +69,7 @@ describe('omni-jit run', () => {
     expect(await runHost(runArgs(), jitC('(display "partial") (exit 5)'))).toEqual({ stdout: 'partial', stderr: '', control: '', status: 5, signal: null });
     expect(await runHost(runArgs(), jitC('(display "partial") (exit 258)'))).toMatchObject({ stdout: 'partial', status: 2 });
     const r = await runHost(runArgs(), jitC('(print 1)\n(error "bad thing:" 42 "x")\n(print 2)'));
-    expect(r).toEqual({ stdout: '1\n', stderr: 'error: bad thing: 42 "x"\n', control: '', status: 1, signal: null });
+    expect(r).toEqual({ stdout: '1\n', stderr: 'error: bad thing: 42 "x"\n  at <top level> (/virtual/prog.omni:2:1)\n', control: '', status: 1, signal: null });
   });
 
   it('reads standard input as the program\'s own', async () => {
@@ -204,7 +204,9 @@ describe('omni-jit repl', () => {
     expect(await host.send(s.compile('x').c)).toBe('ok\n');
     expect(await host.end()).toEqual({ status: 0, signal: null });
     expect(host.stdout).toBe('42\nx141\nbefore\n41\n');
-    expect(host.stderr).toBe('error: car: expected pair, got 1\nerror: bad thing: 42\n');
+    expect(host.stderr).toBe(
+      'error: car: expected pair, got 1\n  at <top level> (<repl>:1:1)\nerror: bad thing: 42\n  at boom (<repl>:1:16)\n  at <top level> (<repl>:1:18)\n',
+    );
     expect(host.leftover).toBe('');
   });
 
@@ -239,7 +241,7 @@ describe('omni-jit repl', () => {
     expect(await host.send(s.compile('(+ 2 2)').c)).toBe('ok\n');
     expect(await host.end()).toEqual({ status: 0, signal: null });
     expect(host.stdout).toBe('before t\n4\n');
-    expect(host.stderr).toBe('error: stack overflow\n');
+    expect(host.stderr.split('\n').slice(0, 2)).toEqual(['error: stack overflow', '  at inf (<repl>:1:22)']);
   });
 
   it('replies `compile N` and tcc\'s message (N bytes) to a unit that is not valid C; the session goes on', async () => {

@@ -85,7 +85,7 @@ describe('run-time limits through POST /v1/run', () => {
     const r = await run(HUGE_VECTOR('2000000000'));
     expect(r).toMatchObject({
       stdout: 'make-vector: cannot allocate 2000000000 elements\n',
-      stderr: 'error: make-vector: cannot allocate 2000000000 elements\n',
+      stderr: 'error: make-vector: cannot allocate 2000000000 elements\n  at <top level> (main.omni:2:1)\n',
       exitCode: 1,
       limit: null,
     });
@@ -135,7 +135,7 @@ describe("the same edge cases in the CLI's native modes", () => {
       const r = await cli(mode, HUGE_VECTOR('1000000000000'));
       expect(r).toEqual({
         stdout: 'make-vector: cannot allocate 1000000000000 elements\n',
-        stderr: 'error: make-vector: cannot allocate 1000000000000 elements\n',
+        stderr: expect.stringMatching(/^error: make-vector: cannot allocate 1000000000000 elements\n {2}at <top level> \(.*\.omni:2:1\)\n$/),
         code: 1,
       });
     });

@@ -428,7 +428,8 @@ describe('the OmniLisp runtime at its limits in the sandbox', () => {
     const obj = await omniObject('runaway', '(print "start")\n(define (runaway n) (+ 1 (runaway (+ n 1))))\n(print (runaway 0))\n');
     for (const memoryMb of [DEFAULT_LIMITS.memoryMb, 128]) {
       const r = await runObject(obj, { memoryMb });
-      expect([r.outcome, r.exitCode, r.stdout, r.stderr], `memory ${memoryMb} MiB`).toEqual(['exited', 1, 'start\n', 'error: stack overflow\n']);
+      expect([r.outcome, r.exitCode, r.stdout, r.stderr.split('\n')[0]], `memory ${memoryMb} MiB`).toEqual(['exited', 1, 'start\n', 'error: stack overflow']);
+      expect(r.stderr).toMatch(/\n {2}\.\.\. [0-9 ]+ more frames of runaway\n {2}at <top level> \(runaway\.omni:3:8\)\n$/);
       expect(r.maxRssKb).toBeLessThan(memoryMb * 1024 * 0.75); // the stack is half the limit
     }
   });
@@ -449,7 +450,7 @@ describe('the OmniLisp runtime at its limits in the sandbox', () => {
       'exited',
       1,
       'make-vector: cannot allocate 2000000000 elements\n',
-      'error: make-vector: cannot allocate 2000000000 elements\n',
+      'error: make-vector: cannot allocate 2000000000 elements\n  at <top level> (huge-vector.omni:2:1)\n',
     ]);
   });
 

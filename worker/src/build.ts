@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FilePrefix } from '@omnilisp/compiler';
 import { BUNDLED_LIB_DIR } from '@omnilisp/compiler/libpath';
 import { RUNTIME_DIR, RUNTIME_INCLUDE, compileCommand, jitHost } from '@omnilisp/compiler/toolchain';
 import { type CompileLimitName, CompileDiagnostic, CompileKilled, type CompilePool, CompilerCrashed } from './compile-pool.js';
@@ -76,11 +77,16 @@ function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** A file name as the user knows it: relative to the build directory, or the bundled library's name. */
+/** How the C names the files of a build: relative to the build directory, or as `lib/NAME` for a bundled library. */
+const fileNames = (dir: string): FilePrefix[] => [
+  { prefix: BUNDLED_LIB_DIR + path.sep, replacement: 'lib/' },
+  { prefix: dir + path.sep, replacement: '' },
+];
+
+/** A file name as the user knows it (as fileNames maps it); any other path is shown as the entry. */
 function shownFile(dir: string, file: string, entry: string): string {
-  if (file.startsWith(BUNDLED_LIB_DIR + path.sep)) return `lib/${path.relative(BUNDLED_LIB_DIR, file)}`;
-  const rel = path.relative(dir, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : entry;
+  const map = fileNames(dir).find((m) => file.startsWith(m.prefix));
+  return map ? map.replacement + file.slice(map.prefix.length) : entry;
 }
 
 /**
@@ -91,7 +97,8 @@ async function toC(spec: BuildSpec, dir: string, pool: CompilePool): Promise<str
   const entry = path.join(dir, spec.entry);
   try {
     const target = spec.output === 'shared' ? 'jit' : 'executable';
-    return (await pool.compile({ source: spec.files[spec.entry], file: entry, target, libPath: [path.join(dir, 'lib'), BUNDLED_LIB_DIR] })).c;
+    const libPath = [path.join(dir, 'lib'), BUNDLED_LIB_DIR];
+    return (await pool.compile({ source: spec.files[spec.entry], file: entry, target, libPath, fileNames: fileNames(dir) })).c;
   } catch (e) {
     if (e instanceof CompileDiagnostic) {
       throw new CompileFailure([{ file: shownFile(dir, e.loc.file, spec.entry), line: e.loc.line, column: e.loc.col, message: e.detail }], e.limit);

@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompileLimits, InternalErrorReport, Loc } from '@omnilisp/compiler';
+import type { CompileLimits, FilePrefix, InternalErrorReport, Loc } from '@omnilisp/compiler';
 
 /** What one compile asks of a child. */
 export interface CompileRequest {
@@ -17,6 +17,8 @@ export interface CompileRequest {
   target: 'executable' | 'jit';
   limits: Partial<CompileLimits>;
   libPath: string[];
+  /** How file names appear in the C (the build directory mapped away). */
+  fileNames: FilePrefix[];
 }
 
 /** A child's answer: the C unit, a diagnostic (with the compiler's limit, if one was reached), or a crash. */
