@@ -18,11 +18,14 @@ function run(source: string): Outcome {
   return interpretSource(source);
 }
 
+/** An uncaught error: its first line, then its backtrace (LANGUAGE.md §5). */
+const UNCAUGHT = /^error: [^\n]*\n( {2}(at [^\n]+ \([^\n]+:\d+:\d+\)( in thread \d+)?|\.\.\. [\d ]+ more frames?( of [^\n]+)?)\n)*$/;
+
 /** What is wrong with an outcome (null when it is a normal exit or a spec-shaped uncaught error). */
 function problem(o: Outcome): string | null {
   if (o.status === 0) return o.stderr === '' ? null : `status 0 but stderr ${JSON.stringify(o.stderr)}`;
   if (o.status !== 1) return `status ${o.status}`;
-  if (!/^error: [^\n]*\n$/.test(o.stderr)) return `stderr is not one "error: ..." line: ${JSON.stringify(o.stderr)}`;
+  if (!UNCAUGHT.test(o.stderr)) return `stderr is not one "error: ..." line and a backtrace: ${JSON.stringify(o.stderr)}`;
   // Generated programs recurse at most ~1000 deep: a stack overflow would be a generator bug.
   if (o.stderr.startsWith('error: stack overflow')) return 'stack overflow';
   return null;

@@ -531,3 +531,29 @@ describe('emit-c: the C grows linearly with the program (r7rs nucleic took gcc 1
     expect(lines(quoted(20_000)) - lines(quoted(1))).toBeLessThan(20_000);
   });
 });
+
+describe('backtrace records', () => {
+  const source = '(define (inner x) (+ 1 (car x)))\n(define (outer y) (* 2 (inner y)))\n(print (outer (list 1)))\n';
+
+  it('are made only on failure paths: every omniE_at sits right inside a check for OMNI_RAISED', () => {
+    const lines = compileToC(source, 'bt.omni', { lines: false }).split('\n');
+    const records = lines.flatMap((l, i) => (l.includes('omniE_at(') ? [i] : []));
+    expect(records.length).toBeGreaterThanOrEqual(3);
+    for (const i of records) expect(lines[i - 1]).toMatch(/^\s*if \(\w+ == OMNI_RAISED\) \{$/);
+  });
+
+  it('name each function and position once, in a static table after the code', () => {
+    const c = compileToC(source, 'bt.omni', { lines: false });
+    const table = c.slice(c.indexOf('static const OSite *omni_sites(void) {'));
+    expect(table).toContain('{"inner", "bt.omni", 1, 24}');
+    expect(table).toContain('{"outer", "bt.omni", 2, 24}');
+    expect(table).toContain('{"<top level>", "bt.omni", 3, 8}');
+  });
+
+  it('map file names as EmitOptions.fileNames says (the service hides its build directory)', () => {
+    const c = compileToC(source, '/srv/build-7/main.omni', { fileNames: [{ prefix: '/srv/build-7/', replacement: '' }] });
+    expect(c).not.toContain('/srv/build-7');
+    expect(c).toContain('{"inner", "main.omni", 1, 24}');
+    expect(c).toContain('#line 1 "main.omni"');
+  });
+});

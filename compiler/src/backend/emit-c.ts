@@ -257,7 +257,7 @@ class Emitter {
 
   /** Code that belongs to no source line is attributed to the generated C itself. */
   private glueLines(): void {
-    if (this.opts.lines) this.put(`#line ${this.out.length + 2} ${cString(this.opts.cFile ?? this.prog.file + '.c')}`);
+    if (this.opts.lines) this.put(`#line ${this.out.length + 2} ${cString(this.opts.cFile ?? this.shownFile(this.prog.file) + '.c')}`);
   }
 
   /** Sets the source line the following C statements belong to. */

@@ -34,7 +34,10 @@ export interface SourceRun {
   status: number;
 }
 
-/** Runs program text with the interpreter (from a temporary file, so positions name a file). */
+/**
+ * Runs program text with the interpreter, from a temporary file; positions in stderr name it
+ * `program.omni`, so two runs print the same.
+ */
 export function interpretSource(source: string, host = new MemoryHost()): SourceRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omni-run-'));
   try {
@@ -42,7 +45,7 @@ export function interpretSource(source: string, host = new MemoryHost()): Source
     fs.writeFileSync(file, source);
     let stderr = '';
     const status = interpretFile(file, { host, stderr: (t) => void (stderr += t) });
-    return { stdout: host.stdout, stderr, status };
+    return { stdout: host.stdout, stderr: stderr.replaceAll(dir + path.sep, ''), status };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
