@@ -95,7 +95,7 @@ OValue omniE_take(OState *S) {
   S->error = OMNI_NIL;
   if (!omni_type_is(v, OT_ERROR)) return v;
   e = (OError *)v;
-  if (e->trace || e->h.rc != 1 || (e->h.flags & (OF_IMMORTAL | OF_SHARED))) {
+  if ((e->h.flags & (OF_IMMORTAL | OF_SHARED)) || e->h.rc != 1 || e->trace) {
     OError *copy = (OError *)omniE_make(S, omni_dup(e->message), omni_dup(e->irritants));
     omni_drop(S, v);
     e = copy;
