@@ -126,7 +126,7 @@ describe('omnilisp run (cached)', () => {
     const first = stats(cache);
     expect(first).toMatchObject({ entries: 1, hits: 0, misses: 1 });
     const [entry] = entries(cache);
-    const settings = keySettings();
+    const settings = keySettings(file);
     const source = fs.readFileSync(file);
     const key = new ProgramCache(cache).contentKey(settings, source, []);
     expect(entry).toMatchObject({ key, source: file, imports: [], settings });
@@ -155,6 +155,18 @@ describe('omnilisp run (cached)', () => {
     expect(stats(cache)).toMatchObject({ entries: 1, hits: 3, misses: 1 });
   });
 
+  it('uses a new key for the same source under another file name: backtraces print the name', () => {
+    const cache = tmpdir('omni-cachetest-');
+    const source = '(define (f x) (car x))\n(f 1)\n';
+    const one = project(source).file;
+    const two = path.join(path.dirname(one), 'other.omni');
+    fs.writeFileSync(two, source);
+    for (const file of [one, two, one]) {
+      expect(omnilisp(cache, ['run', file])).toEqual({ stdout: '', stderr: `error: car: expected pair, got 1\n  at f (${file}:1:15)\n  at <top level> (${file}:2:1)\n`, status: 1 });
+    }
+    expect(stats(cache)).toMatchObject({ entries: 2, hits: 1, misses: 2 });
+  });
+
   it('uses a new key when the source changes', () => {
     const cache = tmpdir('omni-cachetest-');
     const { file } = project('(print "one")\n');
@@ -164,7 +176,7 @@ describe('omnilisp run (cached)', () => {
     expect(omnilisp(cache, ['run', file]).stdout).toBe('two\n');
     expect(stats(cache)).toMatchObject({ entries: 2, hits: 0, misses: 2 });
     const two = entries(cache).find((e) => e!.key !== one!.key)!;
-    expect(two.key).toBe(new ProgramCache(cache).contentKey(keySettings(), Buffer.from('(print "two")\n'), []));
+    expect(two.key).toBe(new ProgramCache(cache).contentKey(keySettings(file), Buffer.from('(print "two")\n'), []));
     expect(omnilisp(cache, ['run', file]).stdout).toBe('two\n');
     fs.writeFileSync(file, '(print "one")\n');
     expect(omnilisp(cache, ['run', file]).stdout).toBe('one\n');
@@ -179,8 +191,8 @@ describe('omnilisp run (cached)', () => {
     const [first] = entries(cache);
     const libV1 = fs.readFileSync(lib);
     expect(first!.imports).toEqual([{ name: 'mylib', path: lib, sha256: sha(libV1) }]);
-    expect(first!.key).toBe(new ProgramCache(cache).contentKey(keySettings(), fs.readFileSync(file), [{ path: lib, sha256: sha(libV1) }]));
-    expect(first!.key).not.toBe(new ProgramCache(cache).contentKey(keySettings(), fs.readFileSync(file), []));
+    expect(first!.key).toBe(new ProgramCache(cache).contentKey(keySettings(file), fs.readFileSync(file), [{ path: lib, sha256: sha(libV1) }]));
+    expect(first!.key).not.toBe(new ProgramCache(cache).contentKey(keySettings(file), fs.readFileSync(file), []));
     expect(omnilisp(cache, ['run', file]).stdout).toBe('hello Ada\n');
     expect(stats(cache)).toMatchObject({ entries: 1, hits: 1, misses: 1 });
 
@@ -293,7 +305,7 @@ describe('omnilisp run (cached)', () => {
     expect(stats(cache)).toMatchObject({ entries: 1, misses: 3 });
 
     // an index pointing nowhere
-    const index = path.join(cache, 'index', new ProgramCache(cache).lookupKey(keySettings(), fs.readFileSync(file)));
+    const index = path.join(cache, 'index', new ProgramCache(cache).lookupKey(keySettings(file), fs.readFileSync(file)));
     fs.writeFileSync(index, 'garbage\n');
     expect(omnilisp(cache, ['run', file]).stdout).toBe('CANARY-ORIGINAL nil\n');
     expect(stats(cache)).toMatchObject({ entries: 1, misses: 4 });
@@ -336,7 +348,7 @@ describe('omnilisp run (cached)', () => {
     expect(s.misses).toBeGreaterThanOrEqual(1);
     expect(s.misses + s.hits).toBe(8);
     expect(fs.readdirSync(path.join(cache, 'index'))).toHaveLength(1);
-    expect(fs.readdirSync(path.join(cache, 'runtime', keySettings().triple))).toEqual([`omni-jit-${keySettings().runtime}`]);
+    expect(fs.readdirSync(path.join(cache, 'runtime', keySettings('').triple))).toEqual([`omni-jit-${keySettings('').runtime}`]);
     expect(omnilisp(cache, ['run', file]).stdout).toBe('CANARY-ORIGINAL nil\n');
     expect(stats(cache).hits).toBe(s.hits + 1);
   });
@@ -367,7 +379,7 @@ describe('omnilisp run (cached)', () => {
 });
 
 describe('ProgramCache keys', () => {
-  const base: KeySettings = { compiler: 'compiler-1', runtime: 'runtime-1', triple: 'x86_64-linux-gnu', mode: 'jit', flags: [] };
+  const base: KeySettings = { compiler: 'compiler-1', runtime: 'runtime-1', triple: 'x86_64-linux-gnu', mode: 'jit', flags: [], file: 'p.omni' };
   const source = Buffer.from('(print 1)\n');
   const imports = [{ name: 'a', path: '/lib/a.omni', sha256: sha('a') }];
   const cache = new ProgramCache(path.join(os.tmpdir(), 'omni-cache-unused'));
@@ -387,6 +399,7 @@ describe('ProgramCache keys', () => {
     ['flags', base, { ...base, flags: ['-O2'] }],
     ['flag order', { ...base, flags: ['a', 'b'] }, { ...base, flags: ['b', 'a'] }],
     ['flag boundaries', { ...base, flags: ['a', 'b'] }, { ...base, flags: ['a b'] }],
+    ['file name (backtraces name it)', base, { ...base, file: 'other/p.omni' }],
   ])('changes with the %s', (_what, s0, s1) => {
     expect(cache.contentKey(s1, source, imports)).not.toBe(cache.contentKey(s0, source, imports));
     expect(cache.lookupKey(s1, source)).not.toBe(cache.lookupKey(s0, source));
@@ -404,10 +417,10 @@ describe('ProgramCache keys', () => {
   });
 
   it('the settings of a real run are the compiler build id, the runtime version, the host triple and the JIT mode', () => {
-    const s = keySettings();
+    const s = keySettings('p.omni');
     const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
     expect(s.compiler).toBe(fs.readFileSync(path.join(repo, 'compiler/dist/BUILD_ID'), 'utf8').trim());
     expect(s.runtime).toBe(sha(fs.readFileSync(path.join(repo, 'runtime/build', s.triple, 'omni-jit'))));
-    expect(s).toMatchObject({ triple: `${process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch}-linux-gnu`, mode: 'jit', flags: [] });
+    expect(s).toMatchObject({ triple: `${process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch}-linux-gnu`, mode: 'jit', flags: [], file: 'p.omni' });
   });
 });

@@ -9,7 +9,8 @@
 // (Counters are appends, which concurrent runs cannot lose.)
 //
 // The content key is the SHA-256 of every input: the program's source, each imported library's
-// source, the compiler and runtime versions, the target triple, the mode and the flags. A lookup
+// source, the compiler and runtime versions, the target triple, the mode, the flags and the file
+// name as given (the compiled code's backtraces print it). A lookup
 // starts from what can be known without compiling (the program's own source and the settings);
 // the entry found then lists the imported libraries, which must still resolve to the same files
 // on the program's library path, with the same contents.
@@ -29,6 +30,8 @@ export interface KeySettings {
   triple: string;
   mode: string;
   flags: readonly string[];
+  /** The program's file as the command was given it: the compiled code's backtraces name it. */
+  file: string;
 }
 
 export interface Input {

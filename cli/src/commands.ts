@@ -107,8 +107,7 @@ const withBuildOptions = (c: Command) =>
     .option('--static', 'link a fully static executable')
     .addOption(new Option('-O, --opt <level>', 'C optimisation level (-O0 or -O2)').choices(['0', '2']).default('2'))
     .option('--sanitize', 'AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer build')
-    .option('--tsan', 'ThreadSanitizer build')
-    .option('-g, --debug', 'debug information: gdb and perf show the .omni file and line (the C is kept beside the executable)');
+    .option('--tsan', 'ThreadSanitizer build');
 
 program
   .command('emit')
@@ -116,7 +115,7 @@ program
   .argument('<file>', 'the .omni program')
   .option('-o, --output <file>', 'write the C here (default: standard output)')
   .action((file: string, opts: { output?: string }) => {
-    const compiled = toC(file);
+    const compiled = toC(file, 'executable', opts.output);
     if (compiled === null) return void (process.exitCode = 1);
     if (opts.output) fs.writeFileSync(opts.output, compiled.c);
     else process.stdout.write(compiled.c);
@@ -127,7 +126,8 @@ withBuildOptions(
     .command('build')
     .description('compile a program to a standalone native executable')
     .argument('<file>', 'the .omni program')
-    .requiredOption('-o, --output <file>', 'the executable to write'),
+    .requiredOption('-o, --output <file>', 'the executable to write')
+    .option('-g, --debug', 'debug information: gdb and perf show the .omni file and line (the C is kept as OUTPUT.c)'),
 ).action((file: string, opts: BuildFlags & { output: string }) => {
   if (!build(file, opts.output, nativeOptions(opts), opts.debug ? `${opts.output}.c` : undefined)) process.exitCode = 1;
 });

@@ -61,20 +61,21 @@ export function runInHost(run: HostRun): Promise<RunResult> {
 }
 
 /** The settings part of a cache key for the JIT mode, read from the build outputs. */
-export function keySettings(flags: readonly string[] = []): KeySettings {
+export function keySettings(file: string, flags: readonly string[] = []): KeySettings {
   return {
     compiler: fs.readFileSync(path.join(REPO, 'compiler', 'dist', 'BUILD_ID'), 'utf8').trim(),
     runtime: fs.readFileSync(`${BUILT_HOST}.version`, 'utf8').trim(),
     triple: TRIPLE,
     mode: 'jit',
     flags,
+    file,
   };
 }
 
 /** Runs FILE from the cache when possible. Returns null when it is not cached (nothing was run). */
 export async function runCached(file: string, args: readonly string[], cache = new ProgramCache()): Promise<RunResult | null> {
   if (!fs.existsSync(`${BUILT_HOST}.version`)) return null;
-  const settings = keySettings();
+  const settings = keySettings(file);
   const source = fs.readFileSync(file);
   const searchPath = libraryPath(file);
   const hit = cache.find(cache.lookupKey(settings, source), (name) => findLibrary(name, searchPath));
@@ -88,7 +89,7 @@ export async function runCached(file: string, args: readonly string[], cache = n
 export async function compileRunAndStore(file: string, c: string, imports: string[], args: readonly string[], cache = new ProgramCache()): Promise<RunResult> {
   // build the host (and its version file) if this checkout has not yet (loaded only on a miss)
   (await import('@omnilisp/compiler/toolchain')).jitHost(TRIPLE);
-  const settings = keySettings();
+  const settings = keySettings(file);
   const source = fs.readFileSync(file);
   const inputs: Input[] = imports.map((p) => ({ name: path.basename(p, '.omni'), path: p, sha256: sha256(fs.readFileSync(p)) }));
   const tmp = cache.temporaryObject();

@@ -13,10 +13,10 @@ export const TRACE_KEEP = 16;
 /** Frames shown of a run of one repeated frame before the rest is folded (OMNI_TRACE_RUN). */
 export const TRACE_RUN = 10;
 
-/** The printed name of the top-level forms' frame. */
-export const TOP_LEVEL = '<top level>';
-/** The printed name of an anonymous procedure's frame. */
-export const ANONYMOUS = '(fn)';
+/** A frame's printed name: the procedure's, `(fn)` when anonymous, `<top level>` for the top-level forms. */
+export function frameName(procedureName: string | null, topLevel: boolean): string {
+  return topLevel ? '<top level>' : (procedureName ?? '(fn)');
+}
 
 export interface Frame {
   /** Identifies the function (repeats merge only within one function). */

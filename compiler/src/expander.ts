@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type Lambda, mk, type Node } from './ast.js';
 import { CompileError, compilingAt } from './errors.js';
 import { Fuel, OutOfFuel } from './interp/fuel.js';
-import { describeLibraryPath, findLibrary, isValidLibraryName } from './libpath.js';
+import { type FilePrefix, describeLibraryPath, findLibrary, isValidLibraryName, shownFileName } from './libpath.js';
 import { type CompileLimits, CompileLimitError, resolveCompileLimits } from './limits.js';
 import { lowerMatch, parseClause } from './match.js';
 import { printValue } from './printer.js';
@@ -80,6 +80,11 @@ export interface ExpanderOptions {
   limits?: Partial<CompileLimits>;
   /** The program file, so a missing library's message can say "lib/ beside the program". */
   programFile?: string;
+  /**
+   * How positions name the files read (diagnostics, backtraces, #line): the service maps its
+   * directories away, so nothing it returns shows a path of its machine.
+   */
+  fileNames?: readonly FilePrefix[];
 }
 
 /**
@@ -251,7 +256,7 @@ export class Expander {
     if (!file) fail(items[1].loc, `library not found: ${name} (looked in ${describeLibraryPath(this.libPath, this.programFile)})`);
     this.imported.add(name);
     this.importedFiles.push(file);
-    for (const d of readProgram(fs.readFileSync(file, 'utf8'), file)) this.expandTop(d, out);
+    for (const d of readProgram(fs.readFileSync(file, 'utf8'), shownFileName(file, this.opts.fileNames))) this.expandTop(d, out);
   }
 
   /**

@@ -4,6 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A renaming of the files under a directory in source positions: `prefix` becomes `replacement`. */
+export interface FilePrefix {
+  readonly prefix: string;
+  readonly replacement: string;
+}
+
+/** How positions name `file`: the first matching prefix replaced, else the file as it is. */
+export function shownFileName(file: string, names: readonly FilePrefix[] = []): string {
+  const map = names.find((m) => file.startsWith(m.prefix));
+  return map ? map.replacement + file.slice(map.prefix.length) : file;
+}
+
 /** The libraries shipped with OmniLisp (`lib/` at the repository root). */
 export const BUNDLED_LIB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lib');
 

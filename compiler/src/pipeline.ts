@@ -11,7 +11,7 @@ import { ProcessHost } from './interp/host.js';
 import type { Fuel } from './interp/fuel.js';
 import { Interpreter } from './interp/interpreter.js';
 import { MemoryHost } from './interp/memory-host.js';
-import { libraryPath } from './libpath.js';
+import { type FilePrefix, libraryPath, shownFileName } from './libpath.js';
 import type { CompileLimits } from './limits.js';
 import { printValue } from './printer.js';
 import { readProgram } from './reader.js';
@@ -26,6 +26,8 @@ export interface FrontEndOptions {
   limits?: Partial<CompileLimits>;
   /** Directories searched by `(import NAME)`, instead of libraryPath(file). */
   libPath?: readonly string[];
+  /** How positions name imported files (ExpanderOptions.fileNames). */
+  fileNames?: readonly FilePrefix[];
 }
 
 export interface FrontEndResult {
@@ -46,15 +48,16 @@ export interface FrontEndResult {
  */
 export function frontEnd(source: string, file: string, compileTime: Interpreter | CompileTimeEvaluator, options: FrontEndOptions = {}): FrontEndResult {
   const evaluator = compileTime instanceof Interpreter ? compileTime.compileTimeEvaluator() : compileTime;
-  const expander = new Expander({ libPath: options.libPath ?? libraryPath(file), evaluator, limits: options.limits, programFile: file });
+  const expander = new Expander({ libPath: options.libPath ?? libraryPath(file), evaluator, limits: options.limits, programFile: file, fileNames: options.fileNames });
   try {
-    const nodes = expander.expandProgram(readProgram(source, file));
+    const nodes = expander.expandProgram(readProgram(source, shownFileName(file, options.fileNames)));
     const program = resolveProgram(nodes, { globals: programGlobals(nodes) });
     return { nodes, program, imports: expander.importedFiles, usage: expander.usage };
   } catch (e) {
     // Macros can build forms nested more deeply than the recursive passes can walk.
-    if (isStackOverflow(e)) throw new CompileError({ file, line: 1, col: 1 }, 'program nested too deeply to compile');
-    throw asCompilerError(e, { file, line: 1, col: 1 });
+    const at = { file: shownFileName(file, options.fileNames), line: 1, col: 1 };
+    if (isStackOverflow(e)) throw new CompileError(at, 'program nested too deeply to compile');
+    throw asCompilerError(e, at);
   }
 }
 

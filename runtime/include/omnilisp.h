@@ -326,6 +326,9 @@ OClosure *omniF_closure(OState *S, OCode code, const char *name, int min, int ma
 /* ---------------------------------------------------------------- errors and stack */
 
 OValue omniE_raise(OState *S, OValue error);             /* consumes error; returns OMNI_RAISED */
+/* omniE_raise, its backtrace going on from `from` (join: the thread's own frames) */
+OValue omniE_raise_from(OState *S, OValue error, const OBacktrace *from);
+const OBacktrace *omniE_trace(OValue error); /* the backtrace an error carries now, or NULL */
 OValue omniE_raisef(OState *S, const char *fmt, ...);    /* a primitive's error: message only */
 OValue omniE_type(OState *S, const char *name, const char *expected, OValue got);
 OValue omniE_arity(OState *S, const char *name, int min, int max, int got);

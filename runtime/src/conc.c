@@ -23,6 +23,7 @@ struct OThread {
   int raised;          /* result is an error */
   int done;            /* finished */
   uint32_t id;         /* its number in backtraces: threads are numbered from 1 in spawn order */
+  const OBacktrace *trace; /* the backtrace of the error it ended with (kept by that shared error) */
   pthread_mutex_t mu;  /* guards done/result */
   pthread_cond_t cv;   /* signalled when done */
 };
@@ -134,7 +135,7 @@ static void *omniT_thread_main(void *arg) {
   S.thread = th;
   S.thread_id = th->id;
   r = omniF_call(&S, th->thunk, 0, NULL);
-  if (r == OMNI_RAISED) r = omniE_take(&S), th->raised = 1;
+  if (r == OMNI_RAISED) r = omniE_take(&S), th->raised = 1, th->trace = omniE_trace(r);
   omniO_share(&S, r);
   pthread_mutex_lock(&th->mu);
   th->result = r;
@@ -206,7 +207,8 @@ OValue omniP_join(OState *S, OValue t) {
   while (!th->done) pthread_cond_wait(&th->cv, &th->mu);
   r = omni_dup(th->result);
   pthread_mutex_unlock(&th->mu);
-  return th->raised ? omniE_raise(S, r) : r;
+  /* every join goes on from the thread's own frames, not from what other catchers added */
+  return th->raised ? omniE_raise_from(S, r, th->trace) : r;
 }
 
 /* ---------------------------------------------------------------- channels */

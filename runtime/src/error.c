@@ -14,10 +14,11 @@
 
 /* A caught error's backtrace: the frames of an OTrace in order, `omitted` of them dropped before `gap`. */
 struct OBacktrace {
-  uint32_t len;     /* frames */
-  uint32_t gap;     /* index of the first frame after the omitted ones */
-  uint64_t omitted; /* frames dropped (deep, non-repeating recursion) */
-  OFrame frames[];  /* innermost first */
+  OBacktrace *older; /* the one it replaced in an error other threads may read (freed with it) */
+  uint32_t len;      /* frames */
+  uint32_t gap;      /* index of the first frame after the omitted ones */
+  uint64_t omitted;  /* frames dropped (deep, non-repeating recursion) */
+  OFrame frames[];   /* innermost first */
 };
 
 OValue omniE_make(OState *S, OValue message, OValue irritants) {
@@ -29,8 +30,17 @@ OValue omniE_make(OState *S, OValue message, OValue irritants) {
 }
 
 void omniE_free_trace(OError *e) {
-  free(e->trace);
+  OBacktrace *bt = e->trace, *older;
+  for (; bt; bt = older) {
+    older = bt->older;
+    free(bt);
+  }
   e->trace = NULL;
+}
+
+/* The backtrace an error carries now (another thread may be replacing it: see omniE_take). */
+const OBacktrace *omniE_trace(OValue error) {
+  return omni_type_is(error, OT_ERROR) ? __atomic_load_n(&((OError *)error)->trace, __ATOMIC_ACQUIRE) : NULL;
 }
 
 /* Append a frame, merging a repeat of the last one; past 2 x KEEP entries the middle is counted. */
@@ -57,9 +67,8 @@ void omniE_at(OState *S, const OSite *site) {
   omniE_push_frame(&S->trace, f);
 }
 
-/* A new raise starts its backtrace afresh, or goes on with the one a re-raised error carries. */
-static void omniE_trace_start(OState *S, OValue error) {
-  OBacktrace *bt = omni_type_is(error, OT_ERROR) ? ((OError *)error)->trace : NULL;
+/* A raise starts its backtrace afresh, or goes on from `bt` (a re-raised error's). */
+static void omniE_trace_start(OState *S, const OBacktrace *bt) {
   uint32_t i;
   S->trace.nhead = S->trace.ntail = S->trace.tail_start = 0;
   S->trace.omitted = 0;
@@ -75,33 +84,44 @@ static OBacktrace *omniE_trace_copy(const OTrace *t) {
   uint32_t i;
   memcpy(bt->frames, t->head, t->nhead * sizeof(OFrame));
   for (i = 0; i < t->ntail; i++) bt->frames[t->nhead + i] = t->tail[(t->tail_start + i) % OMNI_TRACE_KEEP];
+  bt->older = NULL;
   bt->len = t->nhead + t->ntail;
   bt->gap = t->nhead;
   bt->omitted = t->omitted;
   return bt;
 }
 
-OValue omniE_raise(OState *S, OValue error) {
+OValue omniE_raise_from(OState *S, OValue error, const OBacktrace *from) {
   omni_drop(S, S->error);
   S->error = error;
-  omniE_trace_start(S, error);
+  omniE_trace_start(S, from);
   return OMNI_RAISED;
 }
 
-/* The caught error keeps the backtrace; an error that has one already (re-raised) is copied. */
+OValue omniE_raise(OState *S, OValue error) {
+  return omniE_raise_from(S, error, omniE_trace(error));
+}
+
+/*
+** The caught error keeps the backtrace (a re-raised one: the longer backtrace replaces its old
+** one; it stays the same value). Where other threads may read the error, the old backtrace is
+** kept until the error dies, since a reader may still be walking it.
+*/
 OValue omniE_take(OState *S) {
   OValue v = S->error;
   OError *e;
+  OBacktrace *bt;
   S->error = OMNI_NIL;
   if (!omni_type_is(v, OT_ERROR)) return v;
   e = (OError *)v;
-  if ((e->h.flags & (OF_IMMORTAL | OF_SHARED)) || e->h.rc != 1 || e->trace) {
-    OError *copy = (OError *)omniE_make(S, omni_dup(e->message), omni_dup(e->irritants));
-    omni_drop(S, v);
-    e = copy;
+  bt = omniE_trace_copy(&S->trace);
+  if (e->h.flags & (OF_IMMORTAL | OF_SHARED)) {
+    bt->older = __atomic_exchange_n(&e->trace, bt, __ATOMIC_ACQ_REL);
+  } else {
+    free(e->trace);
+    e->trace = bt;
   }
-  e->trace = omniE_trace_copy(&S->trace);
-  return (OValue)e;
+  return v;
 }
 
 /* `99 990`: digits in groups of three. */
@@ -147,7 +167,7 @@ static void omniE_put_frame(OBuf *b, const OFrame *f) {
 }
 
 OValue omniE_backtrace_lines(OState *S, OValue error) {
-  OBacktrace *bt = omni_type_is(error, OT_ERROR) ? ((OError *)error)->trace : NULL;
+  const OBacktrace *bt = omniE_trace(error);
   OValue lines = OMNI_NIL, reversed = OMNI_NIL;
   OBuf b = {0};
   uint32_t i;

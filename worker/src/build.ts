@@ -77,36 +77,32 @@ function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** How the C names the files of a build: relative to the build directory, or as `lib/NAME` for a bundled library. */
+/**
+ * How positions name the files of a build (diagnostics, backtraces, #line): relative to the build
+ * directory, or `lib/NAME` for a bundled library; the compiler never sees where they are.
+ */
 const fileNames = (dir: string): FilePrefix[] => [
   { prefix: BUNDLED_LIB_DIR + path.sep, replacement: 'lib/' },
   { prefix: dir + path.sep, replacement: '' },
 ];
-
-/** A file name as the user knows it (as fileNames maps it); any other path is shown as the entry. */
-function shownFile(dir: string, file: string, entry: string): string {
-  const map = fileNames(dir).find((m) => file.startsWith(m.prefix));
-  return map ? map.replacement + file.slice(map.prefix.length) : entry;
-}
 
 /**
  * OmniLisp -> C in the pool. Imports resolve only to the request's own `lib/` and the bundled
  * libraries (never OMNI_LIB_PATH or anything else on the worker).
  */
 async function toC(spec: BuildSpec, dir: string, pool: CompilePool): Promise<string> {
-  const entry = path.join(dir, spec.entry);
   try {
     const target = spec.output === 'shared' ? 'jit' : 'executable';
     const libPath = [path.join(dir, 'lib'), BUNDLED_LIB_DIR];
-    return (await pool.compile({ source: spec.files[spec.entry], file: entry, target, libPath, fileNames: fileNames(dir) })).c;
+    return (await pool.compile({ source: spec.files[spec.entry], file: path.join(dir, spec.entry), target, libPath, fileNames: fileNames(dir) })).c;
   } catch (e) {
     if (e instanceof CompileDiagnostic) {
-      throw new CompileFailure([{ file: shownFile(dir, e.loc.file, spec.entry), line: e.loc.line, column: e.loc.col, message: e.detail }], e.limit);
+      throw new CompileFailure([{ file: e.loc.file, line: e.loc.line, column: e.loc.col, message: e.detail }], e.limit);
     }
     if (e instanceof CompileKilled) throw new CompileFailure([], e.limit, e.message);
     if (e instanceof CompilerCrashed) {
       const ice = e.internal;
-      const where = ice ? [{ file: shownFile(dir, ice.loc.file, spec.entry), line: ice.loc.line, column: ice.loc.col, message: `internal compiler error: ${withoutPaths(ice.detail)}` }] : [];
+      const where = ice ? [{ file: ice.loc.file, line: ice.loc.line, column: ice.loc.col, message: `internal compiler error: ${withoutPaths(ice.detail)}` }] : [];
       throw new InternalCompileFailure(where, e.message);
     }
     throw e;

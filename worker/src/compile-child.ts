@@ -8,7 +8,7 @@ import type { CompileReply, CompileRequest } from './compile-pool.js';
 
 function compile(req: CompileRequest): CompileReply {
   try {
-    const { c, imports } = compileProgram(req.source, req.file, { target: req.target, fileNames: req.fileNames }, { limits: req.limits, libPath: req.libPath });
+    const { c, imports } = compileProgram(req.source, req.file, { target: req.target }, { limits: req.limits, libPath: req.libPath, fileNames: req.fileNames });
     return { id: req.id, ok: { c, imports } };
   } catch (e) {
     if (e instanceof CompileError) {

@@ -17,7 +17,7 @@ export interface CompileRequest {
   target: 'executable' | 'jit';
   limits: Partial<CompileLimits>;
   libPath: string[];
-  /** How file names appear in the C (the build directory mapped away). */
+  /** How positions name the program's files (the build directory mapped away). */
   fileNames: FilePrefix[];
 }
 

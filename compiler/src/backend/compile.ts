@@ -1,5 +1,6 @@
 // The native back end as one call: source -> front end -> lower -> rc -> C text.
 import { compilingAt, isStackOverflow } from '../errors.js';
+import { shownFileName } from '../libpath.js';
 import { type FrontEndOptions, frontEnd, lazyCompileTimeEvaluator } from '../pipeline.js';
 import { type Compiled, onBigStack } from './big-stack.js';
 import { type EmitOptions, emitProgram } from './emit-c.js';
@@ -17,7 +18,7 @@ export function compileToIr(source: string, file: string, options: FrontEndOptio
 
 function compileWithImports(source: string, file: string, options: FrontEndOptions): { ir: Program; imports: string[] } {
   const { program, imports } = frontEnd(source, file, lazyCompileTimeEvaluator(), options);
-  const ir = lowerProgram(program.forms, program.rebound, file);
+  const ir = lowerProgram(program.forms, program.rebound, shownFileName(file, options.fileNames));
   insertRc(ir.functions);
   return { ir, imports };
 }
@@ -42,7 +43,7 @@ export function compileProgram(source: string, file: string, opts: Partial<EmitO
 
 /** compileProgram on this thread's stack. */
 export function compileDirect(source: string, file: string, opts: Partial<EmitOptions> = {}, options: FrontEndOptions = {}): Compiled {
-  return compilingAt({ file, line: 1, col: 1 }, () => {
+  return compilingAt({ file: shownFileName(file, options.fileNames), line: 1, col: 1 }, () => {
     const { ir, imports } = compileWithImports(source, file, options);
     return { c: emitProgram(ir, { target: 'executable', lines: true, ...opts }), imports };
   });

@@ -550,10 +550,22 @@ describe('backtrace records', () => {
     expect(table).toContain('{"<top level>", "bt.omni", 3, 8}');
   });
 
-  it('map file names as EmitOptions.fileNames says (the service hides its build directory)', () => {
-    const c = compileToC(source, '/srv/build-7/main.omni', { fileNames: [{ prefix: '/srv/build-7/', replacement: '' }] });
-    expect(c).not.toContain('/srv/build-7');
-    expect(c).toContain('{"inner", "main.omni", 1, 24}');
-    expect(c).toContain('#line 1 "main.omni"');
+  it('name files as FrontEndOptions.fileNames says, macros included (the service hides its build directory)', () => {
+    const dir = fs.mkdtempSync(path.join(TMP, 'build-'));
+    fs.mkdirSync(path.join(dir, 'lib'));
+    // a macro that turns a compile-time backtrace into a literal, and a function that fails at run time
+    fs.writeFileSync(path.join(dir, 'lib', 'leaky.omni'), '(defmacro where () (try (car 1) (fn (e) (car (error-backtrace e)))))\n(define (boom x) (car x))\n');
+    const main = path.join(dir, 'main.omni');
+    const options = { libPath: [path.join(dir, 'lib')], fileNames: [{ prefix: dir + path.sep, replacement: '' }] };
+    const c = compileToC('(import leaky)\n(print (where))\n(boom 1)\n', main, {}, options);
+    expect(c).not.toContain(dir);
+    expect(c).toContain('{"boom", "lib/leaky.omni", 2, 18}');
+    expect(c).toContain('#line 2 "main.omni"');
+    expect(c).toContain('#line 2 "lib/leaky.omni"'); // an imported function's lines are its file's
+    const exe = path.join(dir, 'prog');
+    buildExecutable(c, exe);
+    const r = spawnSync(exe, { encoding: 'utf8' });
+    expect(r.stdout).toBe('at where (lib/leaky.omni:1:25)\n');
+    expect(r.stderr).toBe('error: car: expected pair, got 1\n  at boom (lib/leaky.omni:2:18)\n  at <top level> (main.omni:3:1)\n');
   });
 });

@@ -2,7 +2,7 @@
 // configured limit (LANGUAGE.md §3: at least 1,000,000 frames), never by the JavaScript stack.
 // Each OmniLisp thread is a Fiber; fibers run cooperatively, switching on blocking operations
 // and after a slice of procedure calls.
-import { ANONYMOUS, TOP_LEVEL, TraceBuilder } from '../backtrace.js';
+import { TraceBuilder, frameName } from '../backtrace.js';
 import { arityText } from '../primitives.js';
 import { printValue } from '../printer.js';
 import { Atom, Keyword, type Loc, OError, Procedure, type Value, arrayToList } from '../values.js';
@@ -36,7 +36,8 @@ const enum K {
 const FRAME = 5;
 /**
  * Stack entries a fiber may use before `stack overflow`: 6 million frames, so a recursion of
- * 1,000,000 calls still fits when each level also waits in a few enclosing argument positions.
+ * 1,000,000 calls still fits when each level has its call marker (K.Call) and also waits in a
+ * few enclosing argument positions.
  */
 export const MAX_STACK_ENTRIES = 30_000_000;
 /** Procedure calls a fiber runs before other runnable fibers get a turn. */
@@ -107,7 +108,7 @@ function arityError(name: string | null, min: number, max: number | null, got: n
 }
 
 /** Rethrows an error raised by the simple form `c`, which becomes its backtrace's innermost site. */
-function failedAt(e: unknown, c: Code): never {
+function failedAt(e: unknown, c: Code & { loc: Loc }): never {
   if (e instanceof Raise && e.site === null) e.site = c;
   throw e;
 }
@@ -219,6 +220,7 @@ export class Scheduler {
     th.done = true;
     th.result = f.result;
     th.error = f.error;
+    th.trace = f.error?.trace ?? null;
   }
 
   /** Runs one fiber until it finishes, blocks, or uses up its slice. */
@@ -545,7 +547,12 @@ export class Scheduler {
       case 'join': {
         const th = args[0] instanceof Thread ? args[0] : typeError('join', 'thread', args[0]);
         if (!th.done) return this.block(f, () => th.done);
-        if (th.error) throw new Raise(th.error);
+        if (th.error) {
+          // every join goes on from the thread's own frames, not from what other catchers added
+          const r = new Raise(th.error);
+          r.from = th.trace;
+          throw r;
+        }
         return th.result;
       }
       case 'recv!': {
@@ -593,22 +600,21 @@ export class Scheduler {
 /**
  * The error `r` raised, caught at stack height `stop` (0: uncaught), with the frames it unwound
  * through added to its backtrace: the failing simple form in `fnCode`, then each pending call.
- * An error that has a backtrace already (re-raised) is copied, so its catcher's copy stays as it was.
+ * A re-raised error stays the same value: the longer backtrace replaces the one it had.
  */
 function caught(r: Raise, f: Fiber, fnCode: LambdaCode | null, stop: number): OError {
   const thread = f.thread?.id ?? 0;
-  const trace = new TraceBuilder(r.error.trace);
+  const trace = new TraceBuilder(r.from !== undefined ? r.from : r.error.trace);
   const frame = (fn: LambdaCode | null, site: Code & { loc: Loc }) => {
-    if (!fn?.hidden) trace.push({ fn, name: fn === null ? TOP_LEVEL : (fn.name ?? ANONYMOUS), loc: site.loc, thread, count: 1 });
+    if (!fn?.hidden) trace.push({ fn, name: frameName(fn?.name ?? null, fn === null), loc: site.loc, thread, count: 1 });
   };
-  if (r.site && 'loc' in r.site) frame(fnCode, r.site);
+  if (r.site) frame(fnCode, r.site);
   const ks = f.ks;
   for (let i = ks.length - FRAME; i >= stop; i -= FRAME) {
     if (ks[i + 4] === K.Call) frame(ks[i + 2] as LambdaCode | null, ks[i] as Code & { loc: Loc });
   }
-  const err = r.error.trace ? new OError(r.error.message, r.error.irritants) : r.error;
-  err.trace = trace.finish();
-  return err;
+  r.error.trace = trace.finish();
+  return r.error;
 }
 
 /**

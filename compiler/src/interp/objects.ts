@@ -1,7 +1,8 @@
 // Run-time objects of the reference interpreter: procedures, raised errors, channels, threads.
+import type { Backtrace } from '../backtrace.js';
 import type { Primitive } from '../primitives.js';
 import { printValue } from '../printer.js';
-import { OError, Opaque, Procedure, type Value } from '../values.js';
+import { type Loc, OError, Opaque, Procedure, type Value } from '../values.js';
 import type { Code, LambdaCode } from './code.js';
 
 /** An interpreter frame: slot 0 is the enclosing frame, then the lambda's locals. */
@@ -37,7 +38,9 @@ export type BuiltinImpl = (args: Value[]) => Value;
 /** A JavaScript exception carrying an OmniLisp error value up to the nearest `try`. */
 export class Raise extends Error {
   /** The simple form (primitive call, variable reference) that raised it, when one did. */
-  site: Code | null = null;
+  site: (Code & { loc: Loc }) | null = null;
+  /** The backtrace it goes on from, when not the error's own (join: the thread's frames). */
+  from: Backtrace | null | undefined = undefined;
 
   constructor(readonly error: OError) {
     super(error.message);
@@ -81,6 +84,8 @@ export class Thread extends Opaque {
   readonly kind = 'thread';
   /** Its number in backtraces: threads are numbered from 1 in spawn order. */
   id = 0;
+  /** The backtrace of the error it ended with, as it was then. */
+  trace: Backtrace | null = null;
   done = false;
   result: Value = null;
   error: OError | null = null;
