@@ -92,7 +92,7 @@ describe('native debugging', () => {
       // code of no source line is mapped to the kept C file itself
       expect(c).toMatch(/#line \d+ "c\/bt\.c"/);
     }
-    expect(omnilisp(dir, ['run', '--interp', '--keep-c', 'c', 'bt.omni'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--keep-c needs a native mode') });
+    expect(omnilisp(dir, ['run', '--interp', '--keep-c', 'c', 'bt.omni'])).toMatchObject({ status: 1, stderr: expect.stringContaining('--keep-c needs a native mode') });
   });
 
   it('omnilisp emit maps the C to the source lines', () => {

@@ -146,7 +146,7 @@ withBuildOptions(
 ).action(async (file: string, args: string[], opts: BuildFlags & { interp?: boolean; aot?: boolean; cache: boolean; keepC?: string }) => {
   if (opts.interp && opts.keepC !== undefined) {
     process.stderr.write('omnilisp: --keep-c needs a native mode: the interpreter generates no C\n');
-    return void (process.exitCode = 2);
+    return void (process.exitCode = 1);
   }
   const keepC = keptC(opts.keepC, file);
   if (opts.interp) {
@@ -210,10 +210,40 @@ cache
     process.stdout.write(`cleared ${c.dir}\n`);
   });
 
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two names. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * What to say when the first argument is not a command (the default command, the REPL, takes
+ * none): the nearest command, or how to run it when it is a program file. Null: it is a command.
+ */
+export function unknownCommand(word: string, commands: readonly string[]): string | null {
+  if (word.startsWith('-') || commands.includes(word)) return null;
+  let text = `error: unknown command '${word}'\n`;
+  if (word.endsWith('.omni') || fs.existsSync(word)) return text + `to run a program: omnilisp run ${word}\n`;
+  const near = commands.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d < word.length).sort((x, y) => x.d - y.d)[0];
+  if (near) text += `did you mean '${near.c}'?\n`;
+  return text + 'omnilisp --help lists the commands\n';
+}
+
 export async function main(argv: string[]): Promise<void> {
   // `remote` (remote.ts) is loaded only when asked for; otherwise a stub lists it in --help
   if (argv[2] === 'remote' || (argv[2] === 'help' && argv[3] === 'remote')) program.addCommand((await import('./remote.js')).remoteCommand());
   else program.command('remote').description('build and run on the compile-and-cache service: remote build|run|status (see omnilisp remote --help)');
+  const unknown = argv[2] === undefined ? null : unknownCommand(argv[2], [...program.commands.map((c) => c.name()), 'help']);
+  if (unknown !== null) {
+    process.stderr.write(unknown);
+    return void (process.exitCode = 1);
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

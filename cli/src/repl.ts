@@ -10,12 +10,37 @@ import readline from 'node:readline';
 import { CompileError, type CompileLimits, InternalCompilerError, RUNTIME_INCLUDE, Session, jitHost } from '@omnilisp/compiler';
 import { reportInternalError } from './internal-error.js';
 
-const HELP = `,help         this text
-,quit         leave (also end of input, or (exit))
-,load FILE    compile and run FILE in this session
-,emit EXPR    show the C the input compiles to (without running it)
+/** The `,` commands and what each does (`,help` prints them; Tab completes them). */
+const COMMANDS: readonly (readonly [string, string])[] = [
+  [',help', '           this text'],
+  [',quit', '           leave (also end of input, or (exit))'],
+  [',load', ' FILE      compile and run FILE in this session'],
+  [',emit', ' EXPR      show the C the input compiles to (without running it)'],
+  [',doc', ' NAME       how NAME is called and what it is (primitive, definition, macro, special form)'],
+  [',expand', ' FORM    FORM after macro expansion, as core forms (without running it)'],
+];
+
+const HELP = `${COMMANDS.map(([c, text]) => c + text).join('\n')}
 Anything else is OmniLisp: each complete input is compiled and run; its value is printed.
+Tab completes names in scope (primitives, definitions, imported libraries' names, macros) and commands.
 `;
+
+/** The word being typed at the end of `line`: what Tab completes. */
+const WORD = /[^\s()[\]{}'`",;]*$/;
+
+/**
+ * Tab completion: the `,` commands at the start of a line, library names after `(import `, else
+ * the names the session knows.
+ */
+export function completions(line: string, session: Pick<Session, 'names' | 'libraries'>): [string[], string] {
+  if (/^\s*,[^\s]*$/.test(line)) {
+    const word = line.trim();
+    return [COMMANDS.map(([c]) => c).filter((c) => c.startsWith(word)), word];
+  }
+  const word = WORD.exec(line)?.[0] ?? '';
+  const candidates = /\(import\s+[^\s()]*$/.test(line) ? session.libraries() : session.names();
+  return [candidates.filter((n) => n.startsWith(word)), word];
+}
 
 const HISTORY = path.join(os.homedir(), '.omni', 'history');
 
@@ -79,7 +104,8 @@ export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Prom
   const child = spawn(jitHost(), ['repl', '-I', RUNTIME_INCLUDE], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'] });
   const host = new HostConnection(child);
   const history = interactive && fs.existsSync(HISTORY) ? fs.readFileSync(HISTORY, 'utf8').split('\n').filter(Boolean).reverse() : [];
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: interactive, history, historySize: 1000 });
+  const completer = (line: string) => completions(line, session);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: interactive, history, historySize: 1000, completer });
   const prompt = (p: string) => {
     if (interactive) {
       rl.setPrompt(p);
@@ -128,6 +154,19 @@ export async function repl(opts: { limits?: Partial<CompileLimits> } = {}): Prom
       case ',emit':
         try {
           process.stdout.write(session.compile(arg, '<emit>', { dryRun: true }).c);
+        } catch (e) {
+          reportCompileFailure(e);
+        }
+        return null;
+      case ',doc': {
+        const doc = arg ? session.describe(arg) : null;
+        if (doc !== null) process.stdout.write(doc + '\n');
+        else process.stderr.write(arg ? `,doc: ${arg} is not defined\n` : ',doc needs a name: ,doc NAME\n');
+        return null;
+      }
+      case ',expand':
+        try {
+          process.stdout.write(session.expand(arg) + '\n');
         } catch (e) {
           reportCompileFailure(e);
         }

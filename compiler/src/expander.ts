@@ -186,6 +186,11 @@ export class Expander {
     return this.macros.has(s);
   }
 
+  /** The special forms and the macros known now (the REPL completes them). */
+  syntaxNames(): { special: string[]; macros: string[] } {
+    return { special: Object.keys(this.special), macros: [...this.macros.keys()].map((m) => m.name) };
+  }
+
   private expandTop(f: Form, out: Node[]): void {
     const base = this.nesting;
     try {

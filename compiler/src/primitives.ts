@@ -281,6 +281,19 @@ export function lookupPrimitive(name: string): Primitive | undefined {
   return p && !p.internal ? p : undefined;
 }
 
+/**
+ * How a call of primitive `p` under the global `name` looks, from the table: `(substring string
+ * int [int])`, `(+ number...)`. What the REPL's `,doc` shows.
+ */
+export function primitiveSignature(name: string, p: Primitive): string {
+  const type = (i: number) => p.args[Math.min(i, p.args.length - 1)] ?? 'any';
+  const parts: string[] = [];
+  for (let i = 0; i < p.min; i++) parts.push(type(i));
+  if (p.max === null) parts.push(`${type(p.min)}...`);
+  else for (let i = p.min; i < p.max; i++) parts.push(`[${type(i)}]`);
+  return `(${[name, ...parts].join(' ')})`;
+}
+
 /** Every global name bound to a primitive before the program runs. */
 export function primitiveGlobalNames(): string[] {
   return [...primitives.filter((p) => !p.internal).map((p) => p.name), ...Object.keys(aliases)];

@@ -2,13 +2,15 @@
 // Macros, imports and compile-time helper procedures persist in one expander; globals defined by
 // earlier inputs are known to later ones (they live in the runtime's named cells); a primitive
 // redefined by any input is never inlined again.
+import fs from 'node:fs';
 import { CompileError, asCompilerError } from '../errors.js';
 import { Expander } from '../expander.js';
-import { libraryPath } from '../libpath.js';
+import { isValidLibraryName, libraryPath } from '../libpath.js';
 import { type FrontEndOptions, lazyCompileTimeEvaluator } from '../pipeline.js';
-import { primitiveGlobalNames } from '../primitives.js';
+import { aliases, lookupPrimitive, primitiveGlobalNames, primitiveSignature } from '../primitives.js';
 import { readProgram } from '../reader.js';
 import { definedGlobals, resolveProgram } from '../resolver.js';
+import { unparse } from '../unparse.js';
 import { emitProgram } from './emit-c.js';
 import { lowerProgram } from './lower.js';
 import { insertRc } from './rc.js';
@@ -24,6 +26,8 @@ export class Session {
   private readonly expander: Expander;
   private readonly defined = new Set<string>();
   private readonly rebound = new Set<string>();
+  /** How each global procedure defined in the session is called, `(f x y . rest)` (for `,doc`). */
+  private readonly signatures = new Map<string, string>();
 
   /**
    * `baseFile`: where the REPL's own inputs are taken to come from (their `lib/` is searched).
@@ -77,8 +81,52 @@ export class Session {
     if (commit) {
       for (const n of definedGlobals(nodes)) this.defined.add(n);
       for (const n of resolved.rebound) this.rebound.add(n);
+      for (const n of nodes) {
+        if (n.k !== 'define') continue;
+        if (n.value.k !== 'lambda') this.signatures.delete(n.name.name);
+        else this.signatures.set(n.name.name, `(${[n.name.name, ...n.value.params.map((p) => p.name)].join(' ')}${n.value.rest ? ` . ${n.value.rest.name}` : ''})`);
+      }
     }
     return { c, printsResult };
+  }
+
+  /** Every name an input can use at top level now: globals (primitives, definitions, imports), macros, special forms. */
+  names(): string[] {
+    const { special, macros } = this.expander.syntaxNames();
+    return [...new Set([...primitiveGlobalNames(), ...this.defined, ...macros, ...special])].sort();
+  }
+
+  /** The libraries `(import NAME)` can load from the REPL's own inputs. */
+  libraries(): string[] {
+    const dirs = this.options.libPath ?? libraryPath(this.baseFile);
+    const names = dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.omni')).map((f) => f.slice(0, -5)) : []));
+    return [...new Set(names)].filter(isValidLibraryName).sort();
+  }
+
+  /** What `,doc NAME` says: how it is called and what it is; null when the name means nothing here. */
+  describe(name: string): string | null {
+    const { special, macros } = this.expander.syntaxNames();
+    if (this.defined.has(name)) return this.signatures.has(name) ? `${this.signatures.get(name)}\n  a procedure defined in this session` : `${name}\n  a variable defined in this session`;
+    if (macros.includes(name)) return `(${name} ...)\n  a macro`;
+    if (special.includes(name)) return `(${name} ...)\n  a special form (docs/LANGUAGE.md)`;
+    const p = lookupPrimitive(name);
+    if (!p) return null;
+    const also = aliases[name] ? `, another name for ${aliases[name]}` : '';
+    const arity = p.max === null ? `at least ${p.min}` : p.min === p.max ? `${p.min}` : `${p.min} to ${p.max}`;
+    return `${primitiveSignature(name, p)}\n  a primitive procedure${also}: ${arity} argument${(p.max ?? p.min) === 1 ? '' : 's'}`;
+  }
+
+  /** What `,expand FORM` shows: the input's top-level forms after macro expansion (nothing is kept). */
+  expand(source: string): string {
+    const restore = this.expander.checkpoint();
+    this.expander.startCompile();
+    try {
+      return this.expander.expandProgram(readProgram(source, '<expand>')).map(unparse).join('\n');
+    } catch (e) {
+      throw asCompilerError(e, { file: '<expand>', line: 1, col: 1 });
+    } finally {
+      restore();
+    }
   }
 
   /** Is `source` an incomplete form (the REPL should read another line)? */
