@@ -39,11 +39,14 @@ function repl(input: string, opts: { args?: string[]; env?: Record<string, strin
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-const HELP = `,help         this text
-,quit         leave (also end of input, or (exit))
-,load FILE    compile and run FILE in this session
-,emit EXPR    show the C the input compiles to (without running it)
+const HELP = `,help           this text
+,quit           leave (also end of input, or (exit))
+,load FILE      compile and run FILE in this session
+,emit EXPR      show the C the input compiles to (without running it)
+,doc NAME       how NAME is called and what it is (primitive, definition, macro, special form)
+,expand FORM    FORM after macro expansion, as core forms (without running it)
 Anything else is OmniLisp: each complete input is compiled and run; its value is printed.
+Tab completes names in scope (primitives, definitions, imported libraries' names, macros) and commands.
 `;
 
 const CRASHED = 'error: the program crashed (SIGSEGV); the session goes on\n';
