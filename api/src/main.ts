@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The API process: `node api/dist/main.js` (configuration from the environment).
-import { ConfigError, connect, createLogger, createStore, loadConfig, stopOnSignals } from '@omnilisp/worker';
+import { ConfigError, connect, createLogger, createStore, loadConfig, redactUrl, stopOnSignals } from '@omnilisp/worker';
 import { createApp } from './app.js';
-import { listen } from './server.js';
+import { listen, serverUrl } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger('omni-api', config.logLevel);
+  const logger = createLogger('omni-api', config.logLevel, config.logFormat);
   if (!config.auth.userKeys.length && !config.auth.adminKeys.length) {
     logger.warn('OMNI_API_KEYS and OMNI_ADMIN_KEYS are empty: the API runs WITHOUT authentication (every caller is an admin)');
   }
@@ -16,11 +16,12 @@ async function main(): Promise<void> {
   const { app, close } = createApp({ config, redis, store, logger });
   // with the configured header, request and keep-alive timeouts: a slow client is cut off in seconds
   const server = await listen(app, config);
-  const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  // where things are, once: the API, its description, the store (no credentials: a password in a URL is masked)
+  const url = serverUrl(server);
   const { headersTimeoutMs, requestTimeoutMs, trustProxy } = config.http;
   logger.info(
-    { store: `${store.kind}:${store.location}`, redis: config.redisUrl, headersTimeoutMs, requestTimeoutMs, trustProxy: trustProxy || false },
-    `OmniLisp service listening on http://${shown}:${config.port}`,
+    { docs: `${url}/v1/openapi.json`, store: `${store.kind}:${redactUrl(store.location)}`, redis: redactUrl(config.redisUrl), headersTimeoutMs, requestTimeoutMs, trustProxy: trustProxy || false },
+    `OmniLisp service listening on ${url}`,
   );
   stopOnSignals(logger, () => new Promise<void>((resolve) => server.close(() => void close().finally(resolve))), 10_000);
 }

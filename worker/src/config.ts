@@ -58,6 +58,7 @@ const schema = z.object({
   OMNI_HEADERS_TIMEOUT_MS: int(10_000, 100),
   OMNI_REQUEST_TIMEOUT_MS: int(30_000, 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -117,6 +118,8 @@ export interface ServiceConfig {
     runProcesses: number;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** auto: readable lines when stdout is a terminal, else JSON lines; json or pretty: always that (see logger.ts). */
+  logFormat: Env['LOG_FORMAT'];
 }
 
 /** Thrown for a bad environment: names the variable and what is wrong with it. */
@@ -171,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       runProcesses: e.OMNI_RUN_PROCESSES,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }

@@ -8,7 +8,7 @@ import { BuildWorker } from './worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger('omni-worker', config.logLevel);
+  const logger = createLogger('omni-worker', config.logLevel, config.logFormat);
   const worker = new BuildWorker({ config, store: createStore(config.store), logger });
   await worker.start();
   // jobs in hand finish first (a run may take OMNI_RUN_MAX_TIMEOUT_MS)

@@ -50,12 +50,19 @@ export interface JobFailure {
 
 export const encodeFailure = (f: JobFailure): string => JSON.stringify(f);
 
+/** BullMQ's failedReason for a job whose worker stopped while running it more than maxStalledCount times. */
+export const BULLMQ_STALLED_REASON = 'job stalled more than allowable limit';
+
+/** The failure of a job whose worker stopped before finishing it, too often to try again (see recovery.ts). */
+export const stalledFailure = (why: string): JobFailure => ({ code: 'internal', message: `stalled: the worker running the job stopped before finishing it ${why}` });
+
 export function decodeFailure(reason: string | undefined): JobFailure {
+  if (reason === BULLMQ_STALLED_REASON) return stalledFailure('more than once');
   try {
     const f = JSON.parse(reason ?? '') as JobFailure;
     if (f && typeof f.code === 'string') return f;
   } catch {
-    // not one of ours (a stalled job, a lost lock): an internal failure
+    // not one of ours (a lost lock, say): an internal failure
   }
   return { code: 'internal', message: reason ?? 'unknown failure' };
 }

@@ -11,8 +11,10 @@ import { type Built, CompileFailure, InternalCompileFailure, buildArtifact, clea
 import { CompilePool } from './compile-pool.js';
 import type { ServiceConfig } from './config.js';
 import { type Lease, LocalObjects } from './local-objects.js';
+import { redactUrl } from './logger.js';
 import {
   BUILD_QUEUE,
+  BULLMQ_STALLED_REASON,
   type BuildJob,
   type BuildResult,
   type Limit,
@@ -28,6 +30,7 @@ import {
   rememberFailure,
   withdraw,
 } from './queue.js';
+import { LeftJobRecovery, RecoveryReport } from './recovery.js';
 import { runSandboxed } from './sandbox.js';
 import { type BuildSpec, type Manifest, round } from './spec.js';
 import type { ObjectStore } from './store/index.js';
@@ -49,6 +52,9 @@ export class BuildWorker {
   private readonly workers: Worker[] = [];
   private readonly pool: CompilePool;
   private heartbeat?: NodeJS.Timeout;
+  private recovery?: LeftJobRecovery;
+  private recovered?: Promise<void>;
+  private readonly report: RecoveryReport;
 
   constructor(private readonly deps: WorkerDeps) {
     const { config } = deps;
@@ -58,13 +64,21 @@ export class BuildWorker {
     // one compile process for each job both queues may run at once; unset budgets are the compiler's defaults
     const limits = { steps, expansionNodes, expansionDepth };
     this.pool = new CompilePool({ size: 2 * config.worker.concurrency, warm: config.worker.concurrency, timeoutMs, memoryMb, limits });
+    this.report = new RecoveryReport(deps.logger);
   }
 
-  /** Starts consuming both queues and announcing this worker's toolchains. */
+  /**
+   * Starts consuming both queues and announcing this worker's toolchains. Jobs an earlier worker
+   * left active are settled first (those already free) and over the next WORKER_LOCK_MS (the
+   * others), in the background; see recovery.ts.
+   */
   async start(): Promise<void> {
     const { config, logger } = this.deps;
     const cleaned = cleanBuildDirs(config.worker.dir);
     if (cleaned) logger.info({ cleaned }, 'removed build directories left by stopped workers');
+    const recovery = new LeftJobRecovery({ redis: this.redis, prefix: config.prefix, queues: [BUILD_QUEUE, RUN_QUEUE], lockMs: config.worker.lockMs, token: `recovery-${this.id}` });
+    this.recovery = recovery;
+    await recovery.begin();
     const options = {
       connection: this.redis,
       prefix: config.prefix,
@@ -77,19 +91,36 @@ export class BuildWorker {
     this.workers.push(new Worker<BuildJob, BuildResult>(BUILD_QUEUE, (job) => this.build(job), options));
     this.workers.push(new Worker<RunJob, RunOutcome>(RUN_QUEUE, (job) => this.run(job), options));
     for (const w of this.workers) {
-      w.on('failed', (job, err) => logger.warn({ queue: w.name, job: job?.id, err: err.message }, 'job failed'));
+      w.on('failed', (job, err) => {
+        // a job an earlier stalled check gave up on: part of the recovery's one line, not a line of its own
+        if (err.message === BULLMQ_STALLED_REASON) this.report.add(w.name, job?.id, 'failed');
+        else logger.warn({ queue: w.name, job: job?.id, err: err.message }, 'job failed');
+      });
+      // BullMQ's stalled check handed a job of a stopped worker back to the queue
+      w.on('stalled', (id) => this.report.add(w.name, id, 'requeued'));
       w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
     }
     await this.announce();
     this.heartbeat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
     // a restarted Redis has forgotten every worker: announce again at once, not at the next beat
     this.redis.on('ready', () => void this.announce().catch(() => undefined));
-    logger.info({ worker: this.id, toolchains: this.toolchains.map((t) => `${t.target}/${t.compiler}`) }, 'worker started');
+    const store = this.deps.store;
+    logger.info({ worker: this.id, store: `${store.kind}:${redactUrl(store.location)}`, toolchains: this.toolchains.map((t) => `${t.target}/${t.compiler}`) }, 'worker started');
+    this.recovered = recovery.finish().then(
+      (settled) => this.report.started(settled),
+      (err: Error) => {
+        logger.warn({ err: err.message }, 'recovering jobs left by an earlier worker failed (BullMQ\'s stalled-job check still hands them back)');
+        this.report.started([]);
+      },
+    );
   }
 
   /** Finishes the jobs in hand, then stops (a killed worker's jobs are retried by others instead). */
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
+    this.recovery?.abort();
+    await this.recovered;
+    this.report.flush();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.pool.close();
     cleanBuildDirs(this.deps.config.worker.dir, true);
