@@ -181,10 +181,11 @@ export class BatchedCounters {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.size) return;
-    const batch = this.redis.multi();
-    for (const [c, n] of this.pending) batch.hincrby(statsKey(this.prefix), c, n);
+    const counts = [...this.pending];
     this.pending.clear();
-    await batch.exec().catch(() => undefined);
+    // one command per counter, each promise handled: when Redis is down, a MULTI's own command
+    // can reject where no caller sees it (an unhandled rejection in ioredis), and counts are best effort
+    await Promise.all(counts.map(([c, n]) => this.redis.hincrby(statsKey(this.prefix), c, n).catch(() => undefined)));
   }
 }
 
