@@ -10,15 +10,17 @@
 //   starting worker watches the jobs active when it starts for that long and takes each free lock
 //   itself (SET NX on BullMQ's lock key, what moving a job to active does), so no other worker's
 //   stalled check moves the job meanwhile; a lock that is renewed is a live worker's job, left alone.
-// - A left job counts as a failed attempt, through BullMQ's own Job.moveToFailed with that lock's
-//   token: retried with the job's backoff while it has attempts left (a build 3, a run 2),
-//   otherwise failed once with a `stalled` reason (code internal) that the API reports as it
-//   reports any failure. No job is retried forever: each recovery uses up one of its attempts.
+// - A left job is settled as BullMQ's stalled check would settle it (the service's contract: a
+//   job whose worker dies is handed to another worker once, and failed when it stalls again): a
+//   job that has not stalled before (its stalled counter below maxStalledCount) goes back to wait
+//   with the counter raised (Job.moveToWait with that lock's token; no attempt is used up), one
+//   that has is failed, never retried, with the `stalled` reason (code internal) the API reports
+//   as it reports any failure. So no job is retried forever.
 // - RecoveryReport gathers what this recovery did and what BullMQ's stalled check did meanwhile
 //   (`stalled` events, stall-limit failures of jobs an earlier stall check marked) into one line:
 //   `recovered 3 jobs left by an earlier worker (2 requeued, 1 failed: stalled)`.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { encodeFailure, stalledFailure } from './queue.js';
@@ -51,6 +53,8 @@ export interface RecoveryOptions {
   lockMs: number;
   /** The lock token this recovery takes jobs with (unique to the worker). */
   token: string;
+  /** The workers' maxStalledCount: how many times a job may stall and still be handed back. */
+  maxStalledCount: number;
 }
 
 export class LeftJobRecovery {
@@ -116,17 +120,18 @@ export class LeftJobRecovery {
     }
   }
 
-  /** A job whose lock this recovery holds: still active, so left (nothing else moves an active job), it fails one attempt. */
+  /** A job whose lock this recovery holds: still active, so left (nothing else moves an active job); settled as a stall. */
   private async settle(c: Candidate): Promise<Recovered | null> {
     const job = await Job.fromId(c.queue, c.id);
     // finished by its worker after all, or handed back by a stalled check before the lock was taken
     if (!job || !(await job.isActive())) return null;
-    const attempts = job.opts.attempts ?? 1;
-    // BullMQ retries a failed job while attemptsMade + 1 < attempts (Job.shouldRetryJob)
-    const retried = job.attemptsMade + 1 < attempts;
-    const why = retried ? `(attempt ${job.attemptsMade + 1} of ${attempts}; tried again)` : `(attempt ${job.attemptsMade + 1} of ${attempts}: none left)`;
-    await job.moveToFailed(new Error(encodeFailure(stalledFailure(why))), this.opts.token, false);
-    return retried ? 'requeued' : 'failed';
+    if (job.stalledCounter < this.opts.maxStalledCount) {
+      await this.opts.redis.hincrby(c.queue.toKey(c.id), 'stc', 1);
+      await job.moveToWait(this.opts.token);
+      return 'requeued';
+    }
+    await job.moveToFailed(new UnrecoverableError(encodeFailure(stalledFailure('more than once'))), this.opts.token, false);
+    return 'failed';
   }
 }
 

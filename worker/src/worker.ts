@@ -43,6 +43,8 @@ export interface WorkerDeps {
   store: ObjectStore;
   logger: Logger;
 }
+/** A job whose worker died is handed to another once; if it stalls again it fails. */
+const MAX_STALLED_COUNT = 1;
 
 export class BuildWorker {
   readonly id = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -76,7 +78,14 @@ export class BuildWorker {
     const { config, logger } = this.deps;
     const cleaned = cleanBuildDirs(config.worker.dir);
     if (cleaned) logger.info({ cleaned }, 'removed build directories left by stopped workers');
-    const recovery = new LeftJobRecovery({ redis: this.redis, prefix: config.prefix, queues: [BUILD_QUEUE, RUN_QUEUE], lockMs: config.worker.lockMs, token: `recovery-${this.id}` });
+    const recovery = new LeftJobRecovery({
+      redis: this.redis,
+      prefix: config.prefix,
+      queues: [BUILD_QUEUE, RUN_QUEUE],
+      lockMs: config.worker.lockMs,
+      token: `recovery-${this.id}`,
+      maxStalledCount: MAX_STALLED_COUNT,
+    });
     this.recovery = recovery;
     await recovery.begin();
     const options = {
@@ -85,8 +94,7 @@ export class BuildWorker {
       concurrency: config.worker.concurrency,
       lockDuration: config.worker.lockMs,
       stalledInterval: config.worker.lockMs,
-      // a job whose worker died is handed to another once; if it stalls again it fails
-      maxStalledCount: 1,
+      maxStalledCount: MAX_STALLED_COUNT,
     };
     this.workers.push(new Worker<BuildJob, BuildResult>(BUILD_QUEUE, (job) => this.build(job), options));
     this.workers.push(new Worker<RunJob, RunOutcome>(RUN_QUEUE, (job) => this.run(job), options));
