@@ -190,19 +190,22 @@ void omniO_children(OState *S, OObj *o, void (*visit)(OState *S, OValue child)) 
   }
 }
 
+/* Drop one reference held by an object being freed; the child, when that was its last one. */
+static OObj *omniO_drop_last(OState *S, OValue v) {
+  OObj *o;
+  if (!omni_is_ptr(v)) return NULL;
+  o = omni_obj(v);
+  if (o->flags & OF_IMMORTAL) return NULL;
+  if (o->flags & OF_SHARED) return __atomic_sub_fetch(&o->rc, 1, __ATOMIC_ACQ_REL) == 0 ? o : NULL;
+  if (--o->rc == 0) return o;
+  if (o->type >= OT_FIRST_MUTABLE) omniG_candidate(S, o);
+  return NULL;
+}
+
 /* Drop one reference held by an object being freed; a child that dies joins the work list. */
 static void omniO_drop_child(OState *S, OValue v) {
-  OObj *o;
-  if (!omni_is_ptr(v)) return;
-  o = omni_obj(v);
-  if (o->flags & OF_IMMORTAL) return;
-  if (o->flags & OF_SHARED) {
-    if (__atomic_sub_fetch(&o->rc, 1, __ATOMIC_ACQ_REL) == 0) omniO_push(&S->pending, o);
-  } else if (--o->rc == 0) {
-    omniO_push(&S->pending, o);
-  } else if (o->type >= OT_FIRST_MUTABLE) {
-    omniG_candidate(S, o);
-  }
+  OObj *o = omniO_drop_last(S, v);
+  if (o) omniO_push(&S->pending, o);
 }
 
 void omniO_free_memory(OState *S, OObj *o) {
@@ -245,6 +248,14 @@ void omniO_release(OState *S, OObj *o) {
   omniO_push(&S->pending, o);
   while (S->pending.len > base) {
     OObj *dead = S->pending.items[--S->pending.len];
+    /* a list: its spine is freed in a loop, cell after cell, as long as the next cell dies too */
+    while (dead && dead->type == OT_PAIR) {
+      OObj *next = omniO_drop_last(S, ((OPair *)dead)->cdr);
+      omniO_drop_child(S, ((OPair *)dead)->car);
+      omniO_free_memory(S, dead);
+      dead = next;
+    }
+    if (!dead) continue;
     omniO_children(S, dead, omniO_drop_child);
     if ((dead->flags & OF_BUFFERED) && !omniO_unbuffer(S, dead)) dead->flags |= OF_DEAD; /* collector frees it */
     else omniO_free_memory(S, dead);
