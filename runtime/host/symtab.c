@@ -210,6 +210,7 @@ const OJitSymbol omniJ_symbols[] = {
   {"omniK_zero_p", (void *)&omniK_zero_p},
   {"omniK_zip", (void *)&omniK_zip},
   {"omniL_cons", (void *)&omniL_cons},
+  {"omniL_reverse_owned", (void *)&omniL_reverse_owned},
   {"omniN_add2", (void *)&omniN_add2},
   {"omniN_cmp2", (void *)&omniN_cmp2},
   {"omniN_float", (void *)&omniN_float},

@@ -313,6 +313,9 @@ OValue omniS_keyword(const char *name, size_t len); /* interned, immortal; name 
 OValue omniS_from_utf8(OState *S, const char *bytes, size_t len); /* invalid UTF-8 becomes U+FFFD */
 size_t omniS_encode(uint32_t c, char *out); /* code point c as UTF-8 into out (4 bytes of room); bytes written */
 OValue omniL_cons(OState *S, OValue car, OValue cdr); /* consumes car and cdr */
+/* (reverse l), consuming l (its last reference, as the compiler's reuse passes it): the cells
+** nothing else holds are relinked in place instead of copied. */
+OValue omniL_reverse_owned(OState *S, OValue l);
 OValue omniV_new(OState *S, size_t len, OValue fill); /* items are dups of fill */
 OValue omniD_new(OState *S);
 /* Build `count` literals, immortal, into slots from the byte table the compiler emitted (literal.c). */

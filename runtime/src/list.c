@@ -165,6 +165,30 @@ OValue omniP_reverse(OState *S, OValue a0) {
   return r;
 }
 
+/* Only this reference holds the cell: it may be changed unseen. */
+static int omniL_unique(OValue v) {
+  return !(omni_obj(v)->flags & (OF_IMMORTAL | OF_SHARED)) && omni_obj(v)->rc == 1;
+}
+
+OValue omniL_reverse_owned(OState *S, OValue l) {
+  OValue r = OMNI_NIL, rest;
+  if (omniL_length_of(S, "reverse", l) < 0) {
+    omni_drop(S, l);
+    return OMNI_RAISED;
+  }
+  /* the cells only this reference reaches are relinked: each next cell's reference passes to us */
+  while (omni_is_pair(l) && omniL_unique(l)) {
+    OValue next = omni_cdr(l);
+    omni_cdr(l) = r;
+    r = l;
+    l = next;
+  }
+  /* from the first cell held elsewhere on, the rest is copied */
+  for (rest = l; omni_is_pair(rest); rest = omni_cdr(rest)) r = omniL_cons(S, omni_dup(omni_car(rest)), r);
+  omni_drop(S, l);
+  return r;
+}
+
 /*
 ** An index into a list of length n (`end` also allows n); -1 after raising. The list is checked
 ** before the index, as in builtins.ts.

@@ -569,3 +569,13 @@ describe('backtrace records', () => {
     expect(r.stderr).toBe('error: car: expected pair, got 1\n  at boom (lib/leaky.omni:2:18)\n  at <top level> (main.omni:3:1)\n');
   });
 });
+
+describe('reuse of a dead list by reverse', () => {
+  it('relinks only a list the code does not use afterwards', () => {
+    const dead = compileToC('(define (f x) (reverse (cons x nil)))\n(print (f 1))\n', 'r.omni', { lines: false });
+    expect(dead).toMatch(/omniL_reverse_owned\(S, v\d+_cons\)/);
+    const live = compileToC('(define (g x) (let ((l (cons x nil))) (cons (reverse l) l)))\n(print (g 1))\n', 'r.omni', { lines: false });
+    expect(live).not.toContain('omniL_reverse_owned');
+    expect(live).toContain('omniP_reverse(S,');
+  });
+});

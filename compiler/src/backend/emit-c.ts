@@ -502,7 +502,10 @@ class Emitter {
   private prim(r: Rhs & { k: 'prim' }): string {
     const p = r.p;
     const a = r.args.map((x) => this.ref(x));
-    if (r.reuse !== undefined) return `${INLINE_BINARY[p.name]}_reuse(S, ${a[0]}, ${a[1]}, ${a[r.reuse]})`;
+    if (r.reuse !== undefined) {
+      if (p.name === 'reverse') return `omniL_reverse_owned(S, ${a[0]})`;
+      return `${INLINE_BINARY[p.name]}_reuse(S, ${a[0]}, ${a[1]}, ${a[r.reuse]})`;
+    }
     if (a.length === 2 && INLINE_BINARY[p.name]) return `${INLINE_BINARY[p.name]}(S, ${a[0]}, ${a[1]})`;
     switch (p.name) {
       case 'cons':

@@ -152,8 +152,17 @@ const NEVER_RAISING_PRIMS = new Set([
   'identity', 'type-of', 'atom',
 ]);
 
-/** Binary arithmetic that can write a float result into a dead float operand. */
-export const REUSING_PRIMS: ReadonlySet<string> = new Set(['+', '-', '*']);
+/**
+ * Primitives that can take a dead operand over (and reuse its memory), with the arity they do it
+ * at: binary arithmetic writes a float result into a dead float operand; `reverse` relinks the
+ * cells of a dead list that nothing else holds, instead of copying them.
+ */
+export const REUSING_PRIMS: ReadonlyMap<string, number> = new Map([
+  ['+', 2],
+  ['-', 2],
+  ['*', 2],
+  ['reverse', 1],
+]);
 
 /** Primitives that consume (rather than borrow) their operands. */
 export function primConsumes(p: Primitive): boolean {

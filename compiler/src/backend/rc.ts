@@ -222,7 +222,7 @@ class Rc {
     } else {
       const { uses, moved } = this.consume(r, owned, liveAfter);
       setUses(r, uses);
-      if (r.k === 'prim' && r.args.length === 2 && REUSING_PRIMS.has(r.p.name)) {
+      if (r.k === 'prim' && REUSING_PRIMS.get(r.p.name) === r.args.length) {
         // an operand that dies here is handed to the operation, which may reuse its memory
         const i = r.args.findIndex((a) => a.k === 'var' && owned.has(a.v) && !liveAfter.has(a.v));
         if (i >= 0) {
