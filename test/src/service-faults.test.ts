@@ -230,8 +230,7 @@ describe('Redis restarting', () => {
       else expect(['queue_unavailable', 'no_workers']).toContain(r.code);
       expect(r.ms).toBeLessThan(3_000);
     }
-    // the loader saw the outage (as queue_unavailable, or no_workers while the worker's announcement was unreadable)
-    expect(load.filter((r) => r.status === 503).length, JSON.stringify(load.map((r) => [r.status, r.code, Math.round(r.ms)]))).toBeGreaterThan(0);
+    // (whether the loader's requests fall inside the outage depends on timing: the requests above are the ones that must)
     expect(load.at(-1)!.status).toBe(200);
     console.log(`Redis restart: runs and builds answered again ${(performance.now() - restarted).toFixed(0)} ms after it was back`);
     expect(worker.exitCode).toBeNull();
