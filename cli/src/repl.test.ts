@@ -145,6 +145,12 @@ describe('omnilisp REPL (piped input)', () => {
     expect(r.status).toBe(0);
   });
 
+  it('reports an input a macro nests past the compiler\'s stack (run or ,expand) as a compile error, and goes on', () => {
+    const deep = '(defmacro deepq () (list (quote quote) (let loop ((n 300000) (acc 1)) (if (= n 0) acc (loop (- n 1) (list acc))))))';
+    const r = repl([deep, ',expand (deepq)', '(length (deepq))', '(+ 1 2)'].join('\n') + '\n');
+    expect(r).toEqual({ stdout: '3\n', stderr: '<expand>:1:1: input nested too deeply to compile\n<repl>:1:1: input nested too deeply to compile\n', status: 0 });
+  });
+
   it('reports a compile error as FILE:LINE:COL, keeps nothing of that input, and goes on', () => {
     const input = ['(define (f)', '  (+ 1 nope))', '(+ 1 2)', '(f)', '(define ok 5) (+ 1 nope2)', 'ok', '(+ 1 2'].join('\n');
     const r = repl(input + '\n)\n');

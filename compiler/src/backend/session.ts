@@ -3,7 +3,7 @@
 // earlier inputs are known to later ones (they live in the runtime's named cells); a primitive
 // redefined by any input is never inlined again.
 import fs from 'node:fs';
-import { CompileError, asCompilerError } from '../errors.js';
+import { CompileError, asCompilerError, isStackOverflow } from '../errors.js';
 import { Expander } from '../expander.js';
 import { isValidLibraryName, libraryPath } from '../libpath.js';
 import { type FrontEndOptions, lazyCompileTimeEvaluator } from '../pipeline.js';
@@ -20,6 +20,15 @@ export interface Unit {
   c: string;
   /** The unit prints the value of its last form (it is not a definition). */
   printsResult: boolean;
+}
+
+/**
+ * What a failed input throws: a diagnostic, or an internal compiler error; an input (macros can
+ * build one) nested past the compiler's stack is a diagnostic too, so the session goes on.
+ */
+function inputFailure(e: unknown, file: string): unknown {
+  if (isStackOverflow(e)) return new CompileError({ file, line: 1, col: 1 }, 'input nested too deeply to compile');
+  return asCompilerError(e, { file, line: 1, col: 1 });
 }
 
 export class Session {
@@ -64,7 +73,7 @@ export class Session {
       return unit;
     } catch (e) {
       restore();
-      throw asCompilerError(e, { file, line: 1, col: 1 });
+      throw inputFailure(e, file);
     }
   }
 
@@ -123,7 +132,7 @@ export class Session {
     try {
       return this.expander.expandProgram(readProgram(source, '<expand>')).map(unparse).join('\n');
     } catch (e) {
-      throw asCompilerError(e, { file: '<expand>', line: 1, col: 1 });
+      throw inputFailure(e, '<expand>');
     } finally {
       restore();
     }
