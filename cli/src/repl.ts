@@ -11,16 +11,16 @@ import { CompileError, type CompileLimits, InternalCompilerError, RUNTIME_INCLUD
 import { reportInternalError } from './internal-error.js';
 
 /** The `,` commands and what each does (`,help` prints them; Tab completes them). */
-const COMMANDS: readonly (readonly [string, string])[] = [
-  [',help', '           this text'],
-  [',quit', '           leave (also end of input, or (exit))'],
-  [',load', ' FILE      compile and run FILE in this session'],
-  [',emit', ' EXPR      show the C the input compiles to (without running it)'],
-  [',doc', ' NAME       how NAME is called and what it is (primitive, definition, macro, special form)'],
-  [',expand', ' FORM    FORM after macro expansion, as core forms (without running it)'],
+const COMMANDS: readonly (readonly [command: string, operand: string, text: string])[] = [
+  [',help', '', 'this text'],
+  [',quit', '', 'leave (also end of input, or (exit))'],
+  [',load', 'FILE', 'compile and run FILE in this session'],
+  [',emit', 'EXPR', 'show the C the input compiles to (without running it)'],
+  [',doc', 'NAME', 'how NAME is called and what it is (primitive, definition, macro, special form)'],
+  [',expand', 'FORM', 'FORM after macro expansion, as core forms (without running it)'],
 ];
 
-const HELP = `${COMMANDS.map(([c, text]) => c + text).join('\n')}
+const HELP = `${COMMANDS.map(([c, operand, text]) => `${c} ${operand}`.trimEnd().padEnd(16) + text).join('\n')}
 Anything else is OmniLisp: each complete input is compiled and run; its value is printed.
 Tab completes names in scope (primitives, definitions, imported libraries' names, macros) and commands.
 `;

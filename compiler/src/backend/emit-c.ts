@@ -97,7 +97,7 @@ class Emitter {
     }
     o.push('');
     this.literals();
-    if (this.prog.functions.length) o.push('static const OSite *omni_sites(void);', '');
+    o.push('static const OSite *omni_sites(void);', '');
     for (const f of this.prog.functions) compilingAt(f.loc, () => this.fn(f));
     this.glueLines();
     this.siteTable();
@@ -277,7 +277,6 @@ class Emitter {
 
   /** The backtrace positions of the program (see recordFrame): name, file, line, column. */
   private siteTable(): void {
-    if (!this.prog.functions.length) return;
     const o = this.out;
     o.push('static const OSite *omni_sites(void) {', '  static const OSite sites[] = {');
     for (const { fn, loc } of this.sites.values()) o.push(`    {${cString(frameName(fn.name, fn === this.prog.main))}, ${cString(loc.file)}, ${loc.line}, ${loc.col}},`);
