@@ -31,7 +31,7 @@
           (let ((x (* h (+ (exact->inexact i) 0.5))))
             (loop (+ i 1) (+ s (/ 4.0 (+ 1.0 (* x x))))))))))
 
-(define m (mandel 250 100))
-(define p (integrate 1000000))
-(display "floats ") (display m) (display " ")
-(display (inexact->exact (floor (* p 1000000000.0)))) (newline)
+(let ((m (mandel 250 100))
+      (p (integrate 1000000)))
+  (display "floats ") (display m) (display " ")
+  (display (inexact->exact (floor (* p 1000000000.0)))) (newline))
