@@ -39,6 +39,12 @@ export interface Primitive {
   readonly blocking: boolean;
   /** Internal: reachable only from lowered forms, never bound as a global. */
   readonly internal: boolean;
+  /**
+   * A `static inline` function of omnilisp.h that generated code calls instead of `cname` (its
+   * fast path, the same contract): with the primitive's own arity, or for a variadic primitive
+   * with two arguments. Where the reuse pass may hand it a dead argument, `INLINE_reuse` exists too.
+   */
+  readonly inlineC?: string;
 }
 
 /** Other global names for a primitive; they print and report errors under the primitive's name. */
@@ -71,9 +77,10 @@ export function mangle(name: string): string {
     .replace(/[^A-Za-z0-9_]/g, (c) => (c === '-' ? '_' : `_${c.charCodeAt(0).toString(16)}_`));
 }
 
-type Flag = 'ho' | 'block' | 'internal';
+type Flag = 'ho' | 'block' | 'internal' | `inline:${string}`;
 
 function prim(name: string, min: number, max: number | null, args: ArgType[], ...flags: Flag[]): Primitive {
+  const inlineC = flags.find((f) => f.startsWith('inline:'))?.slice('inline:'.length);
   return {
     name,
     min,
@@ -83,6 +90,7 @@ function prim(name: string, min: number, max: number | null, args: ArgType[], ..
     higherOrder: flags.includes('ho'),
     blocking: flags.includes('block'),
     internal: flags.includes('internal'),
+    ...(inlineC ? { inlineC } : {}),
   };
 }
 
@@ -90,18 +98,18 @@ const V = null; // variadic
 
 export const primitives: readonly Primitive[] = [
   // numbers
-  prim('+', 0, V, ['number']),
-  prim('-', 1, V, ['number']),
-  prim('*', 0, V, ['number']),
+  prim('+', 0, V, ['number'], 'inline:omni_add'),
+  prim('-', 1, V, ['number'], 'inline:omni_sub'),
+  prim('*', 0, V, ['number'], 'inline:omni_mul'),
   prim('/', 1, V, ['number']),
-  prim('quotient', 2, 2, ['int', 'int']),
-  prim('remainder', 2, 2, ['int', 'int']),
+  prim('quotient', 2, 2, ['int', 'int'], 'inline:omni_quotient'),
+  prim('remainder', 2, 2, ['int', 'int'], 'inline:omni_remainder'),
   prim('modulo', 2, 2, ['int', 'int']),
-  prim('=', 1, V, ['number']),
-  prim('<', 1, V, ['number']),
-  prim('>', 1, V, ['number']),
-  prim('<=', 1, V, ['number']),
-  prim('>=', 1, V, ['number']),
+  prim('=', 1, V, ['number'], 'inline:omni_numeq'),
+  prim('<', 1, V, ['number'], 'inline:omni_lt'),
+  prim('>', 1, V, ['number'], 'inline:omni_gt'),
+  prim('<=', 1, V, ['number'], 'inline:omni_le'),
+  prim('>=', 1, V, ['number'], 'inline:omni_ge'),
   prim('abs', 1, 1, ['number']),
   prim('min', 1, V, ['number']),
   prim('max', 1, V, ['number']),
@@ -217,9 +225,9 @@ export const primitives: readonly Primitive[] = [
   // vectors
   prim('vector', 0, V, ['any']),
   prim('make-vector', 1, 2, ['int', 'any']),
-  prim('vector-ref', 2, 2, ['vector', 'int']),
-  prim('vector-set!', 3, 3, ['vector', 'int', 'any']),
-  prim('vector-length', 1, 1, ['vector']),
+  prim('vector-ref', 2, 2, ['vector', 'int'], 'inline:omni_vector_ref'),
+  prim('vector-set!', 3, 3, ['vector', 'int', 'any'], 'inline:omni_vector_set'),
+  prim('vector-length', 1, 1, ['vector'], 'inline:omni_vector_length'),
   prim('vector->list', 1, 1, ['vector']),
   prim('list->vector', 1, 1, ['list']),
   prim('vector-fill!', 2, 2, ['vector', 'any']),

@@ -326,6 +326,50 @@ OValue omniT_atom(OState *S, OValue v);                        /* consumes v */
 OValue omniF_box(OState *S, OValue v);                         /* consumes v */
 OClosure *omniF_closure(OState *S, OCode code, const char *name, int min, int max, uint32_t nenv);
 
+/* ---------------------------------------------------------------- allocation fast paths */
+
+/*
+** Small objects come from per-thread free lists, one per 8-byte size class (object.c carves and
+** refills them); the sanitized build allocates every object with malloc, so that AddressSanitizer
+** sees each lifetime. Generated code and hot runtime paths pop a free cell inline, initialise
+** only its fields (no memset) and fall back to the out-of-line constructor when the list is empty.
+** (Floats stay out of line, in omniN_float: inlined into every `+` it made call-heavy code slower.)
+*/
+#if defined(OMNI_SANITIZE) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define OMNI_POOLED 0
+#else
+#define OMNI_POOLED 1
+#endif
+
+#define OMNI_SIZE_CLASS(bytes) (((bytes) + 7) / 8 - 1) /* pool index of an object of that size */
+
+/* A free object of size class cls from S's pool, with its header set (rc 1), or NULL. */
+static inline void *omni_pool_take(OState *S, size_t cls, OType type) {
+#if OMNI_POOLED
+  OObj *o = (OObj *)S->pool[cls];
+  if (!o) return NULL;
+  S->pool[cls] = *(void **)o;
+  o->rc = 1;
+  o->type = (uint8_t)type;
+  o->flags = 0;
+  o->aux = (uint16_t)(cls + 1);
+  return o;
+#else
+  (void)S, (void)cls, (void)type;
+  return NULL;
+#endif
+}
+
+/* cons, consuming car and cdr. */
+static inline OValue omni_cons(OState *S, OValue car, OValue cdr) {
+  OPair *p = (OPair *)omni_pool_take(S, OMNI_SIZE_CLASS(sizeof(OPair)), OT_PAIR);
+  if (!p) return omniL_cons(S, car, cdr);
+  p->car = car;
+  p->cdr = cdr;
+  return (OValue)p;
+}
+
+
 /* ---------------------------------------------------------------- errors and stack */
 
 OValue omniE_raise(OState *S, OValue error);             /* consumes error; returns OMNI_RAISED */
@@ -361,6 +405,11 @@ void omniE_free_trace(OError *e); /* error.c: frees a dead error's backtrace */
 
 /* Call any value: f is borrowed, the argc arguments in argv are consumed. */
 OValue omniF_call(OState *S, OValue f, int argc, OValue *argv);
+/* omniF_call with a closure's entry called inline (generated code and the list primitives). */
+static inline OValue omni_call(OState *S, OValue f, int argc, OValue *argv) {
+  if (omni_type_is(f, OT_CLOSURE)) return ((OClosure *)f)->code(S, (OClosure *)f, argc, argv);
+  return omniF_call(S, f, argc, argv);
+}
 /* Pack argv[from..argc) into a fresh list (consuming them): the rest parameter. */
 OValue omniF_rest(OState *S, int from, int argc, OValue *argv);
 /* Drop argc owned arguments (used when an entry rejects its arguments). */
@@ -421,25 +470,27 @@ static inline OValue omni_remainder(OState *S, OValue a, OValue b) {
 }
 
 /*
-** a OP b where `dead` (one of a, b) is consumed: when both are floats and nothing else holds
-** dead's box, the result is written into it (Perceus-style reuse: no allocation, no free).
+** a OP b where `dead` (one of a, b) is consumed. Two ints take OP's inline path (dead is an int
+** then: nothing to drop); two floats write the result into dead's box when nothing else holds it
+** (Perceus-style reuse: no allocation, no free); the rest goes out of line to omniN_*_reuse
+** (number.c). Small enough that gcc inlines it into call-heavy functions.
 */
-#define OMNI_DEFINE_REUSE(fname, base, op)                                                         \
+OValue omniN_add_reuse(OState *S, OValue a, OValue b, OValue dead);
+OValue omniN_sub_reuse(OState *S, OValue a, OValue b, OValue dead);
+OValue omniN_mul_reuse(OState *S, OValue a, OValue b, OValue dead);
+#define OMNI_DEFINE_REUSE(fname, base, op, other)                                                  \
   static inline OValue fname(OState *S, OValue a, OValue b, OValue dead) {                        \
-    OValue r;                                                                                      \
-    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 &&                         \
-        !(omni_obj(dead)->flags & (OF_IMMORTAL | OF_SHARED))) {                                    \
+    if (omni_is_int(a) && omni_is_int(b)) return base(S, a, b);                                    \
+    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 && !omni_obj(dead)->flags) { \
       double d = omni_flo(a) op omni_flo(b);                                                       \
       ((OFloat *)dead)->d = d == d ? d : omni_bits_double(UINT64_C(0x7ff8000000000000));          \
       return dead;                                                                                 \
     }                                                                                              \
-    r = base(S, a, b);                                                                             \
-    omni_drop(S, dead);                                                                            \
-    return r;                                                                                      \
+    return other(S, a, b, dead);                                                                   \
   }
-OMNI_DEFINE_REUSE(omni_add_reuse, omni_add, +)
-OMNI_DEFINE_REUSE(omni_sub_reuse, omni_sub, -)
-OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *)
+OMNI_DEFINE_REUSE(omni_add_reuse, omni_add, +, omniN_add_reuse)
+OMNI_DEFINE_REUSE(omni_sub_reuse, omni_sub, -, omniN_sub_reuse)
+OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *, omniN_mul_reuse)
 #undef OMNI_DEFINE_REUSE
 
 /* Comparisons return t, nil or OMNI_RAISED. */
@@ -465,6 +516,29 @@ static inline OValue omni_car_b(OState *S, OValue p) {
 }
 static inline OValue omni_cdr_b(OState *S, OValue p) {
   return omni_is_pair(p) ? omni_cdr(p) : omniE_type(S, "cdr", "pair", p);
+}
+
+/* vector-ref, vector-set!, vector-length: in range on a vector here, anything else in the primitive. */
+OValue omniP_vector_ref(OState *S, OValue a0, OValue a1);
+OValue omniP_vector_set_x(OState *S, OValue a0, OValue a1, OValue a2);
+OValue omniP_vector_length(OState *S, OValue a0);
+static inline OValue omni_vector_ref(OState *S, OValue v, OValue i) {
+  if (omni_type_is(v, OT_VECTOR) && omni_is_int(i) && (uint64_t)omni_int(i) < ((OVector *)v)->len)
+    return omni_dup(((OVector *)v)->items[omni_int(i)]);
+  return omniP_vector_ref(S, v, i);
+}
+static inline OValue omni_vector_set(OState *S, OValue v, OValue i, OValue x) {
+  if (omni_type_is(v, OT_VECTOR) && omni_is_int(i) && (uint64_t)omni_int(i) < ((OVector *)v)->len) {
+    OValue *slot = &((OVector *)v)->items[omni_int(i)], old = *slot;
+    *slot = omni_dup(x);
+    omni_drop(S, old);
+    return OMNI_NIL;
+  }
+  return omniP_vector_set_x(S, v, i, x);
+}
+static inline OValue omni_vector_length(OState *S, OValue v) {
+  if (omni_type_is(v, OT_VECTOR)) return omni_mkint((int64_t)((OVector *)v)->len);
+  return omniP_vector_length(S, v);
 }
 
 /* ---------------------------------------------------------------- printing and I/O */

@@ -32,7 +32,7 @@ static void omniL_builder_init(OListBuilder *b) {
 
 /* Appends v (consumed). */
 static void omniL_push(OState *S, OListBuilder *b, OValue v) {
-  OValue p = omniL_cons(S, v, OMNI_NIL);
+  OValue p = omni_cons(S, v, OMNI_NIL);
   *b->tail = p;
   b->tail = &((OPair *)p)->cdr;
 }
@@ -65,7 +65,7 @@ static int omniL_callable(OValue f) { return omni_type_is(f, OT_CLOSURE) || omni
 /* Calls f on one element (borrowed); returns the owned result or OMNI_RAISED. */
 static OValue omniL_call1(OState *S, OValue f, OValue x) {
   OValue a = omni_dup(x);
-  return omniF_call(S, f, 1, &a);
+  return omni_call(S, f, 1, &a);
 }
 
 /* Calls f on two values (borrowed); returns the owned result or OMNI_RAISED. */
@@ -73,12 +73,12 @@ static OValue omniL_call2(OState *S, OValue f, OValue x, OValue y) {
   OValue a[2];
   a[0] = omni_dup(x);
   a[1] = omni_dup(y);
-  return omniF_call(S, f, 2, a);
+  return omni_call(S, f, 2, a);
 }
 
 /* ---------------------------------------------------------------- accessors */
 
-OValue omniP_cons(OState *S, OValue a0, OValue a1) { return omniL_cons(S, omni_dup(a0), omni_dup(a1)); }
+OValue omniP_cons(OState *S, OValue a0, OValue a1) { return omni_cons(S, omni_dup(a0), omni_dup(a1)); }
 
 OValue omniP_car(OState *S, OValue a0) {
   return omni_is_pair(a0) ? omni_dup(omni_car(a0)) : omniE_type(S, "car", "pair", a0);
@@ -122,7 +122,7 @@ OValue omniP_list(OState *S, int argc, OValue *argv) {
   OValue r = OMNI_NIL;
   while (argc > 0) {
     argc--;
-    r = omniL_cons(S, omni_dup(argv[argc]), r);
+    r = omni_cons(S, omni_dup(argv[argc]), r);
   }
   return r;
 }
@@ -161,7 +161,7 @@ OValue omniP_append(OState *S, int argc, OValue *argv) {
 OValue omniP_reverse(OState *S, OValue a0) {
   OValue r = OMNI_NIL, l;
   if (omniL_length_of(S, "reverse", a0) < 0) return OMNI_RAISED;
-  for (l = a0; omni_is_pair(l); l = omni_cdr(l)) r = omniL_cons(S, omni_dup(omni_car(l)), r);
+  for (l = a0; omni_is_pair(l); l = omni_cdr(l)) r = omni_cons(S, omni_dup(omni_car(l)), r);
   return r;
 }
 
@@ -184,7 +184,7 @@ OValue omniL_reverse_owned(OState *S, OValue l) {
     l = next;
   }
   /* from the first cell held elsewhere on, the rest is copied */
-  for (rest = l; omni_is_pair(rest); rest = omni_cdr(rest)) r = omniL_cons(S, omni_dup(omni_car(rest)), r);
+  for (rest = l; omni_is_pair(rest); rest = omni_cdr(rest)) r = omni_cons(S, omni_dup(omni_car(rest)), r);
   omni_drop(S, l);
   return r;
 }
@@ -284,7 +284,7 @@ static OValue omniL_map(OState *S, const char *name, int collect, int argc, OVal
       args[i] = omni_dup(omni_car(cur[i]));
       cur[i] = omni_cdr(cur[i]);
     }
-    r = omniF_call(S, f, k, args);
+    r = omni_call(S, f, k, args);
     if (r == OMNI_RAISED) {
       free(cur);
       omni_drop(S, b.head);
@@ -329,7 +329,7 @@ static OValue omniL_fold_from(OState *S, OValue f, OValue acc, OValue l) {
     OValue a[2];
     a[0] = acc;
     a[1] = omni_dup(omni_car(l));
-    acc = omniF_call(S, f, 2, a);
+    acc = omni_call(S, f, 2, a);
   }
   return acc;
 }
@@ -360,7 +360,7 @@ OValue omniP_foldr(OState *S, OValue a0, OValue a1, OValue a2) {
     OValue a[2];
     a[0] = omni_dup(xs[i]);
     a[1] = acc;
-    acc = omniF_call(S, a0, 2, a);
+    acc = omni_call(S, a0, 2, a);
   }
   free(xs);
   return acc;
@@ -455,7 +455,7 @@ OValue omniP_apply(OState *S, int argc, OValue *argv) {
   args = total <= 8 ? small : omniO_xmalloc(total * sizeof(OValue));
   for (i = 0; i < (size_t)(argc - 2); i++) args[i] = omni_dup(argv[i + 1]);
   for (l = last; omni_is_pair(l); l = omni_cdr(l)) args[i++] = omni_dup(omni_car(l));
-  r = omniF_call(S, argv[0], (int)total, args);
+  r = omni_call(S, argv[0], (int)total, args);
   if (args != small) free(args);
   return r;
 }
@@ -495,7 +495,7 @@ OValue omniP_sort(OState *S, OValue a0, OValue a1) {
     free(xs);
     return OMNI_RAISED;
   }
-  for (i = n - 1; i >= 0; i--) r = omniL_cons(S, omni_dup(xs[i]), r);
+  for (i = n - 1; i >= 0; i--) r = omni_cons(S, omni_dup(xs[i]), r);
   free(xs);
   return r;
 }

@@ -30,11 +30,31 @@ enum { OMNI_CMP_EQ, OMNI_CMP_LT, OMNI_CMP_GT, OMNI_CMP_LE, OMNI_CMP_GE };
 /* ---------------------------------------------------------------- helpers */
 
 OValue omniN_float(OState *S, double d) {
-  OFloat *f = omniO_alloc(S, sizeof(OFloat), OT_FLOAT);
+  OFloat *f = omni_pool_take(S, OMNI_SIZE_CLASS(sizeof(OFloat)), OT_FLOAT);
+  if (!f) f = omniO_alloc(S, sizeof(OFloat), OT_FLOAT);
   if (d != d) d = NAN; /* one NaN bit pattern, so eqv?/hashing of NaNs are predictable */
   f->d = d;
   return (OValue)f;
 }
+
+/* The float and generic paths of omni_add_reuse & co. (omnilisp.h): reuse dead's box when it can. */
+#define OMNI_DEFINE_REUSE(fname, base, op)                                                         \
+  OValue fname(OState *S, OValue a, OValue b, OValue dead) {                                       \
+    OValue r;                                                                                      \
+    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 &&                         \
+        !(omni_obj(dead)->flags & (OF_IMMORTAL | OF_SHARED))) {                                    \
+      double d = omni_flo(a) op omni_flo(b);                                                       \
+      ((OFloat *)dead)->d = d == d ? d : NAN;                                                      \
+      return dead;                                                                                 \
+    }                                                                                              \
+    r = base(S, a, b);                                                                             \
+    omni_drop(S, dead);                                                                            \
+    return r;                                                                                      \
+  }
+OMNI_DEFINE_REUSE(omniN_add_reuse, omni_add, +)
+OMNI_DEFINE_REUSE(omniN_sub_reuse, omni_sub, -)
+OMNI_DEFINE_REUSE(omniN_mul_reuse, omni_mul, *)
+#undef OMNI_DEFINE_REUSE
 
 /* Reads a number argument; 0, or -1 after raising `NAME: expected number, got V`. */
 static int omniN_get(OState *S, const char *name, OValue v, ONum *n) {

@@ -29,16 +29,7 @@ void *omniO_xrealloc(void *p, size_t size) {
   return q;
 }
 
-/*
-** Small objects come from per-thread free lists (one per 16-byte size class); the sanitized
-** build uses plain malloc so that AddressSanitizer sees every object's lifetime.
-*/
-#ifdef OMNI_SANITIZE
-#define OMNI_POOLED 0
-#else
-#define OMNI_POOLED 1
-#endif
-
+/* Small objects come from per-thread free lists (OMNI_POOLED, omnilisp.h). */
 #define OMNI_SLAB_BYTES 65536
 
 /* Carve a new slab into free objects of size class cls. */
@@ -190,6 +181,16 @@ void omniO_children(OState *S, OObj *o, void (*visit)(OState *S, OValue child)) 
   }
 }
 
+/* Return the block of an object that holds no other resource (its pool, or malloc's). */
+static void omniO_free_block(OState *S, OObj *o) {
+  if (o->aux) {
+    *(void **)o = S->pool[o->aux - 1];
+    S->pool[o->aux - 1] = o;
+  } else {
+    free(o);
+  }
+}
+
 /* Drop one reference held by an object being freed; the child, when that was its last one. */
 static OObj *omniO_drop_last(OState *S, OValue v) {
   OObj *o;
@@ -202,10 +203,15 @@ static OObj *omniO_drop_last(OState *S, OValue v) {
   return NULL;
 }
 
-/* Drop one reference held by an object being freed; a child that dies joins the work list. */
+/*
+** Drop one reference held by an object being freed. A child that dies is freed at once when it
+** owns nothing (a float or a string), else it joins the work list.
+*/
 static void omniO_drop_child(OState *S, OValue v) {
   OObj *o = omniO_drop_last(S, v);
-  if (o) omniO_push(&S->pending, o);
+  if (!o) return;
+  if (o->type == OT_FLOAT || o->type == OT_STRING) omniO_free_block(S, o);
+  else omniO_push(&S->pending, o);
 }
 
 void omniO_free_memory(OState *S, OObj *o) {
@@ -217,12 +223,7 @@ void omniO_free_memory(OState *S, OObj *o) {
   } else if (o->type == OT_ERROR) {
     omniE_free_trace((OError *)o);
   }
-  if (o->aux) {
-    *(void **)o = S->pool[o->aux - 1];
-    S->pool[o->aux - 1] = o;
-  } else {
-    free(o);
-  }
+  omniO_free_block(S, o);
 }
 
 /*
@@ -243,22 +244,32 @@ static int omniO_unbuffer(OState *S, OObj *o) {
   return 0;
 }
 
+/* Free one dead object that is not a pair, its children dropped (the dying ones pushed). */
+static void omniO_free_object(OState *S, OObj *dead) {
+  size_t i;
+  if (dead->type == OT_VECTOR || dead->type == OT_ENV) {
+    OVector *v = (OVector *)dead;
+    for (i = 0; i < v->len; i++) omniO_drop_child(S, v->items[i]);
+  } else {
+    omniO_children(S, dead, omniO_drop_child);
+  }
+  if ((dead->flags & OF_BUFFERED) && !omniO_unbuffer(S, dead)) dead->flags |= OF_DEAD; /* collector frees it */
+  else omniO_free_memory(S, dead);
+}
+
 void omniO_release(OState *S, OObj *o) {
   size_t base = S->pending.len;
-  omniO_push(&S->pending, o);
-  while (S->pending.len > base) {
-    OObj *dead = S->pending.items[--S->pending.len];
+  for (;;) {
     /* a list: its spine is freed in a loop, cell after cell, as long as the next cell dies too */
-    while (dead && dead->type == OT_PAIR) {
-      OObj *next = omniO_drop_last(S, ((OPair *)dead)->cdr);
-      omniO_drop_child(S, ((OPair *)dead)->car);
-      omniO_free_memory(S, dead);
-      dead = next;
+    while (o && o->type == OT_PAIR) {
+      OObj *next = omniO_drop_last(S, ((OPair *)o)->cdr);
+      omniO_drop_child(S, ((OPair *)o)->car);
+      omniO_free_block(S, o);
+      o = next;
     }
-    if (!dead) continue;
-    omniO_children(S, dead, omniO_drop_child);
-    if ((dead->flags & OF_BUFFERED) && !omniO_unbuffer(S, dead)) dead->flags |= OF_DEAD; /* collector frees it */
-    else omniO_free_memory(S, dead);
+    if (o) omniO_free_object(S, o);
+    if (S->pending.len == base) return;
+    o = S->pending.items[--S->pending.len];
   }
 }
 

@@ -10,7 +10,8 @@ describe('C runtime', () => {
   it('passes its unit tests under AddressSanitizer and LeakSanitizer', () => {
     const r = spawnSync('make', ['-s', '-C', RUNTIME_DIR, 'test'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/test_rc_cycles/);
+    expect(r.stdout).toMatch(/test_rc_cycles: ok/);
+    expect(r.stdout).toMatch(/test_pool: ok/); // the release build's allocation pools
   });
 
   it('has the primitive prototypes and procedure table generated from the current primitive table', () => {

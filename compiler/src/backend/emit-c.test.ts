@@ -579,3 +579,43 @@ describe('reuse of a dead list by reverse', () => {
     expect(live).toContain('omniP_reverse(S,');
   });
 });
+
+/** The C text of the function whose name carries `name` (its definition up to the closing brace). */
+function functionText(c: string, name: string): string {
+  const start = c.search(new RegExp(`^static OValue omni_f\\d+_${name}\\(.*\\{$`, 'm'));
+  expect(start, `no function ${name}`).toBeGreaterThanOrEqual(0);
+  return c.slice(start, c.indexOf('\n}\n', start));
+}
+
+describe('fast paths of the generated code (issue 17)', () => {
+  it('cons and the primitives the table marks inlineC are called through their omnilisp.h inline functions', () => {
+    const c = compileToC(
+      '(define (f v i x) (vector-set! v i (cons x (vector-ref v i))) (vector-length v))\n(print (f (make-vector 2 nil) 1 3))\n',
+      'fp.omni',
+      { lines: false },
+    );
+    const f = functionText(c, 'f');
+    expect(f).toMatch(/omni_cons\(S, /);
+    expect(f).toMatch(/omni_vector_ref\(S, /);
+    expect(f).toMatch(/omni_vector_set\(S, /);
+    expect(f).toMatch(/omni_vector_length\(S, /);
+    expect(f).not.toMatch(/omniL_cons|omniP_vector_(ref|set_x|length)/);
+  });
+
+  it('a loop that only reads the list it walks does no reference counting on it (a borrowed parameter)', () => {
+    const src = `(define (ok? row dist placed)
+  (if (null? placed) #t
+      (and (not (= (car placed) (+ row dist))) (ok? row (+ dist 1) (cdr placed)))))
+(print (ok? 1 1 (list 5 6 7)))
+`;
+    const ok = functionText(compileToC(src, 'q.omni', { lines: false }), 'ok');
+    const placed = ok.match(/OValue (v\d+_placed)\)/)![1];
+    expect(ok).toContain('goto omni_top;');
+    expect(ok).not.toContain(`omni_drop(S, ${placed})`);
+    expect(ok).not.toMatch(/omni_dup\(v\d+_cdr\)/);
+    // built with gcc -O2 it prints what the interpreter prints
+    const exe = path.join(TMP, 'borrowed-loop');
+    buildExecutable(compileToC(src, 'q.omni'), exe, { cc: 'gcc', opt: 2, static: false, sanitize: 'none' });
+    expect(spawnSync(exe, { encoding: 'utf8' }).stdout).toBe(interpretSource(src).stdout);
+  });
+});

@@ -40,19 +40,6 @@ const fnName = (f: FnDef) => `omni_f${f.id}_${identPart(f.base)}`;
 const entryName = (f: FnDef) => `omni_e${f.id}`;
 const globalName = (g: Global, i: number) => `omni_g${i}_${identPart(g.name)}`;
 
-const INLINE_BINARY: Record<string, string> = {
-  '+': 'omni_add',
-  '-': 'omni_sub',
-  '*': 'omni_mul',
-  quotient: 'omni_quotient',
-  remainder: 'omni_remainder',
-  '<': 'omni_lt',
-  '>': 'omni_gt',
-  '<=': 'omni_le',
-  '>=': 'omni_ge',
-  '=': 'omni_numeq',
-};
-
 export function emitProgram(prog: Program, opts: EmitOptions): string {
   return new Emitter(prog, opts).emit();
 }
@@ -387,7 +374,7 @@ class Emitter {
       return `${fnName(r.fn)}(S, ${self}${args.map((a) => ', ' + a).join('')})`;
     }
     const argv = args.length ? `(OValue[]){${args.join(', ')}}` : 'NULL';
-    return `omniF_call(S, ${this.ref(r.fn)}, ${args.length}, ${argv})`;
+    return `omni_call(S, ${this.ref(r.fn)}, ${args.length}, ${argv})`;
   }
 
   private rhs(e: Expr & { k: 'let' }, f: FnDef, ind: string): void {
@@ -503,12 +490,12 @@ class Emitter {
     const a = r.args.map((x) => this.ref(x));
     if (r.reuse !== undefined) {
       if (p.name === 'reverse') return `omniL_reverse_owned(S, ${a[0]})`;
-      return `${INLINE_BINARY[p.name]}_reuse(S, ${a[0]}, ${a[1]}, ${a[r.reuse]})`;
+      return `${p.inlineC}_reuse(S, ${a[0]}, ${a[1]}, ${a[r.reuse]})`;
     }
-    if (a.length === 2 && INLINE_BINARY[p.name]) return `${INLINE_BINARY[p.name]}(S, ${a[0]}, ${a[1]})`;
+    if (p.inlineC && (isPositional(p) || a.length === 2)) return `${p.inlineC}(S${a.map((x) => ', ' + x).join('')})`;
     switch (p.name) {
       case 'cons':
-        return `omniL_cons(S, ${this.atom(r.args[0], r.uses?.[0])}, ${this.atom(r.args[1], r.uses?.[1])})`;
+        return `omni_cons(S, ${this.atom(r.args[0], r.uses?.[0])}, ${this.atom(r.args[1], r.uses?.[1])})`;
       case 'car':
       case 'cdr':
         return `omni_${p.name}_b(S, ${a[0]})`; // borrowed (see BORROWING_PROJECTIONS)

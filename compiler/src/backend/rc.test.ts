@@ -214,6 +214,21 @@ class Checker {
     st.delete(v);
   }
 
+  /**
+   * A jump rebinds borrowed parameter i to a: only to a constant, or to what the caller keeps alive
+   * for the whole call (a borrowed parameter, or a car/cdr projection of one).
+   */
+  private lend(a: Atom, i: number, where: string): void {
+    const p = this.fn.params[i];
+    if (!p.borrowed) return this.err(where, `lends ${atomText(a, 'borrow')} to the owned parameter ${vn(p)}`);
+    if (a.k === 'const') return;
+    let root = a.v;
+    while (root.source) root = root.source;
+    if (!root.borrowed || !this.fn.params.includes(root)) {
+      this.err(where, `rebinds the borrowed ${vn(p)} to ${vn(a.v)}, which the caller does not keep alive`);
+    }
+  }
+
   private drop(v: LVar, st: State, where: string): void {
     if (v.borrowed) return this.err(where, `drops the borrowed ${vn(v)}`);
     if (!st.has(v)) return this.err(where, `drops ${vn(v)}, which is not owned here (double drop, or dropped after a move)`);
@@ -312,10 +327,10 @@ class Checker {
         if (cx.mode.k !== 'return') this.err(where, 'jump inside a block or try');
         if (!this.fn.loops) this.err(where, 'jump in a function not marked loops');
         if (e.args.length !== this.fn.params.length || this.fn.rest) this.err(where, 'jump arity does not match the parameters');
-        e.args.forEach((a, i) => this.use(a, e.uses?.[i], st, where));
+        e.args.forEach((a, i) => (e.uses?.[i] === 'borrow' ? this.lend(a, i, where) : this.use(a, e.uses?.[i], st, where)));
         for (const v of e.drops ?? []) this.drop(v, st, where);
         if (st.size) this.err(where, `jump leaves ${list(st)} owned (leaked)`);
-        const next = new Set(this.fn.params);
+        const next = new Set(this.fn.params.filter((p) => !p.borrowed));
         if (!same(next, this.top)) {
           this.err(
             where,
@@ -711,9 +726,46 @@ describe('rc: targeted decisions', () => {
     expect(rec.uses).toEqual(['borrow']);
   });
 
-  it('an unused parameter of a looping function is in entryDrops (loops are not borrow-inferred)', () => {
-    const prog = ir('(define (lp n u) (if (= n 0) 0 (lp (- n 1) 5)))');
-    expect(fnNamed(prog, 'lp').entryDrops!.map((v) => v.name)).toEqual(['u']);
+  it('an unused parameter of a looping function is in entryDrops, or borrowed when a jump only rebinds it to a constant', () => {
+    const owned = ir('(define (lp n u) (if (= n 0) 0 (lp (- n 1) (list 5))))');
+    expect(fnNamed(owned, 'lp').params.map((p) => p.borrowed)).toEqual([false, false]);
+    expect(fnNamed(owned, 'lp').entryDrops!.map((v) => v.name)).toEqual(['u']);
+    const lent = ir('(define (lp n u) (if (= n 0) 0 (lp (- n 1) 5)))');
+    expect(fnNamed(lent, 'lp').params.map((p) => p.borrowed)).toEqual([false, true]);
+    expect(fnNamed(lent, 'lp').entryDrops).toEqual([]);
+    expect(ownershipProblems(owned)).toEqual([]);
+    expect(ownershipProblems(lent)).toEqual([]);
+  });
+
+  it('a loop that walks a parameter it only reads borrows it: the jump rebinds it to a projection, no dup or drop', () => {
+    const prog = ir(`
+      (define (ok? row dist placed)
+        (if (null? placed) #t
+            (and (not (= (car placed) (+ row dist))) (ok? row (+ dist 1) (cdr placed)))))
+      (define (swap a b n) (if (= n 0) (length a) (swap b a (- n 1))))`);
+    const ok = fnNamed(prog, 'ok?');
+    expect(ok.params.map((p) => p.borrowed)).toEqual([true, false, true]);
+    const jump = nodes(ok.body).find((e): e is Expr & { k: 'jump' } => e.k === 'jump')!;
+    expect(jump.uses).toEqual(['borrow', 'move', 'borrow']);
+    expect(jump.drops).toEqual([]);
+    expect(fnNamed(prog, 'swap').params.map((p) => p.borrowed)).toEqual([true, true, false]);
+    expect(ownershipProblems(prog)).toEqual([]);
+  });
+
+  it('a loop parameter rebound to a value the loop owns, or handed to an owned parameter, stays owned', () => {
+    const prog = ir(`
+      (define (walk l n) (if (= n 0) (length l) (walk (cdr (list n l)) (- n 1))))
+      (define (hand a b n) (if (= n 0) (length b) (hand (list n) a (- n 1))))`);
+    expect(fnNamed(prog, 'walk').params.map((p) => p.borrowed)).toEqual([false, false]);
+    expect(fnNamed(prog, 'hand').params.map((p) => p.borrowed)).toEqual([false, false, false]);
+    expect(ownershipProblems(prog)).toEqual([]);
+  });
+
+  it('a parameter lent on to a callee that borrows it is borrowed too (inferred until nothing changes)', () => {
+    const prog = ir('(define (f x) (g x)) (define (g y) (if (pair? y) (car y) 0))');
+    expect(fnNamed(prog, 'g').params[0].borrowed).toBe(true);
+    expect(fnNamed(prog, 'f').params[0].borrowed).toBe(true);
+    expect(ownershipProblems(prog)).toEqual([]);
   });
 
   it('an unused rest parameter is in entryDrops', () => {

@@ -21,25 +21,38 @@ interface FailCtx {
 }
 
 export function insertRc(functions: readonly FnDef[]): void {
-  for (const fn of functions) compilingAt(fn.loc, () => inferBorrowedParams(fn));
+  inferBorrowedParams(functions);
   for (const fn of functions) compilingAt(fn.loc, () => new Rc().fn(fn));
 }
 
 /**
- * Borrow inference: a parameter the body only reads (never returns, passes to a call, captures or
- * stores) is borrowed — the caller keeps ownership and the callee neither duplicates nor drops it.
- * Functions that loop are left alone (a jump would rebind a borrowed parameter to an owned value).
+ * Borrow inference: a parameter the body only reads (never returns, passes to a call that takes
+ * it, captures or stores) is borrowed — the caller keeps ownership and the callee neither
+ * duplicates nor drops it. A call lends to the callee's borrowed parameters, so the functions are
+ * inferred again until nothing changes (pessimistically: each step only adds borrowed parameters).
  */
-function inferBorrowedParams(fn: FnDef): void {
-  if (fn.loops) return;
+function inferBorrowedParams(functions: readonly FnDef[]): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const fn of functions) if (compilingAt(fn.loc, () => inferBorrowed(fn))) changed = true;
+  }
+}
+
+/**
+ * One function's borrowed parameters; true when it found new ones. In a loop, a jump rebinds each
+ * parameter: a borrowed one may be rebound only to a constant or to a value the caller keeps alive
+ * for the whole call (another borrowed parameter, or a car/cdr projection of one: pairs are
+ * immutable, so the caller's list holds every cell along it).
+ */
+function inferBorrowed(fn: FnDef): boolean {
   const consumed = new Set<LVar>();
+  const jumps: Atom[][] = [];
   const take = (atoms: Atom[]) => atoms.forEach((a) => a.k === 'var' && consumed.add(a.v));
   const walk = (e: Expr): void => {
     switch (e.k) {
       case 'let': {
         const r = e.rhs;
-        // conservatively, every argument of a call is taken (callees are inferred independently)
-        take(r.k === 'direct' ? r.args : consumedOperands(r));
+        take(consumedOperands(r));
         if (r.k === 'block') walk(r.body);
         if (r.k === 'try') {
           walk(r.body);
@@ -53,19 +66,38 @@ function inferBorrowedParams(fn: FnDef): void {
       case 'ret':
         return take([e.a]);
       case 'tail':
-        return take(e.call.args);
+        return take(consumedOperands(e.call));
       case 'jump':
-        return take(e.args);
+        jumps.push(e.args);
+        return;
     }
   };
   walk(fn.body);
-  for (const p of fn.params) if (!consumed.has(p)) p.borrowed = true;
+  const lent = new Set(fn.params.filter((p) => !consumed.has(p)));
+  const rootedInLent = (a: Atom) => a.k === 'const' || [...sources(a.v)].some((x) => lent.has(x));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const args of jumps) {
+      args.forEach((a, i) => {
+        const p = fn.params[i];
+        if (lent.has(p) ? !rootedInLent(a) : a.k === 'var' && lent.has(a.v)) {
+          lent.delete(lent.has(p) ? p : (a as Atom & { k: 'var' }).v);
+          changed = true;
+        }
+      });
+    }
+  }
+  const found = [...lent].filter((p) => !p.borrowed);
+  for (const p of found) p.borrowed = true;
+  return found.length > 0;
 }
 
 class Rc {
   private readonly fvCache = new WeakMap<Expr, Set<LVar>>();
+  private params: readonly LVar[] = [];
 
   fn(fn: FnDef): void {
+    this.params = fn.params;
     const params = (fn.rest ? [...fn.params, fn.rest] : fn.params).filter((p) => !p.borrowed);
     const used = this.fv(fn.body);
     fn.entryDrops = params.filter((p) => !used.has(p));
@@ -181,8 +213,11 @@ class Rc {
         return;
       }
       case 'jump': {
-        const { uses, moved } = this.consumeAtoms(e.args, owned);
-        e.uses = uses;
+        // a borrowed parameter is rebound to a value lent for the whole call (inferBorrowed)
+        const lent = (i: number) => this.params[i].borrowed;
+        const { uses, moved } = this.consumeAtoms(e.args.filter((_, i) => !lent(i)), owned);
+        let next = 0;
+        e.uses = e.args.map((_, i) => (lent(i) ? 'borrow' : uses[next++]));
         e.drops = [...owned].filter((v) => !moved.has(v));
         return;
       }
@@ -242,9 +277,14 @@ class Rc {
   }
 }
 
+/** v and the values it is borrowed from (its `source` chain). */
+function* sources(v: LVar): Generator<LVar> {
+  for (let x: LVar | undefined = v; x; x = x.source) yield x;
+}
+
 /** A use of a borrowed projection is also a use of the value it was borrowed from. */
 function addWithSources(s: Set<LVar>, v: LVar): void {
-  for (let x: LVar | undefined = v; x; x = x.source) s.add(x);
+  for (const x of sources(v)) s.add(x);
 }
 
 function setUses(r: Rhs, uses: Use[]): void {

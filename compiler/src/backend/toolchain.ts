@@ -90,6 +90,7 @@ export function compileCommand(cFile: string, out: string, o: NativeBuildOptions
   const sanitized = o.sanitize !== 'none';
   const flags = ['-std=c99', '-w', `-O${sanitized ? 0 : o.opt}`, '-I', path.join(RUNTIME_DIR, 'include')];
   if (o.debug || sanitized) flags.push('-g', '-fno-omit-frame-pointer');
+  if (sanitized) flags.push('-DOMNI_SANITIZE'); // malloc per object (omnilisp.h's OMNI_POOLED), as the sanitized runtime
   if (o.sanitize === 'address') flags.push('-fsanitize=address,undefined');
   if (o.sanitize === 'thread') flags.push('-fsanitize=thread');
   if (o.static || target.alwaysStatic) flags.push('-static');
