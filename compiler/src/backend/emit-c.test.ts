@@ -600,6 +600,9 @@ describe('fast paths of the generated code (issue 17)', () => {
     expect(f).toMatch(/omni_vector_set\(S, /);
     expect(f).toMatch(/omni_vector_length\(S, /);
     expect(f).not.toMatch(/omniL_cons|omniP_vector_(ref|set_x|length)/);
+    const call = functionText(compileToC('(define (g h x) (h x))\n(print (g car (list 1)))\n', 'fp.omni', { lines: false }), 'g');
+    expect(call).toMatch(/omni_call\(S, v\d+_h, 1, /);
+    expect(call).not.toContain('omniF_call');
   });
 
   it('a loop that only reads the list it walks does no reference counting on it (a borrowed parameter)', () => {
