@@ -417,6 +417,13 @@ void omniF_drop_args(OState *S, int argc, OValue *argv);
 
 /* ---------------------------------------------------------------- fast paths for generated code */
 
+/* Both operands fixnums: the case gcc and clang lay out as the straight-line path. */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define omni_both_ints(a, b) __builtin_expect(omni_is_int(a) && omni_is_int(b), 1)
+#else
+#define omni_both_ints(a, b) (omni_is_int(a) && omni_is_int(b))
+#endif
+
 OValue omniN_add2(OState *S, OValue a, OValue b); /* generic +, - , <: any numbers */
 OValue omniN_sub2(OState *S, OValue a, OValue b);
 OValue omniN_mul2(OState *S, OValue a, OValue b);
@@ -427,7 +434,7 @@ int omniN_format_float(double d, char *buf);
 int omniN_format_jsint(int64_t i, char *buf);
 
 static inline OValue omni_add(OState *S, OValue a, OValue b) {
-  if (omni_is_int(a) && omni_is_int(b)) {
+  if (omni_both_ints(a, b)) {
     OValue r = a + (b - 1);
     if (!((((a ^ r) & (b ^ r)) >> 63) & 1)) return r;
   } else if (omni_is_float(a) && omni_is_float(b)) {
@@ -437,7 +444,7 @@ static inline OValue omni_add(OState *S, OValue a, OValue b) {
 }
 
 static inline OValue omni_sub(OState *S, OValue a, OValue b) {
-  if (omni_is_int(a) && omni_is_int(b)) {
+  if (omni_both_ints(a, b)) {
     OValue r = a - (b - 1);
     if (!((((a ^ b) & (a ^ r)) >> 63) & 1)) return r;
   } else if (omni_is_float(a) && omni_is_float(b)) {
@@ -448,7 +455,7 @@ static inline OValue omni_sub(OState *S, OValue a, OValue b) {
 
 /* Small ints multiply without any overflow check: |a|, |b| < 2^29 keeps the product in range. */
 static inline OValue omni_mul(OState *S, OValue a, OValue b) {
-  if (omni_is_int(a) && omni_is_int(b)) {
+  if (omni_both_ints(a, b)) {
     int64_t x = omni_int(a), y = omni_int(b);
     if (x > -536870912 && x < 536870912 && y > -536870912 && y < 536870912) return omni_mkint(x * y);
   } else if (omni_is_float(a) && omni_is_float(b)) {
@@ -461,11 +468,11 @@ static inline OValue omni_mul(OState *S, OValue a, OValue b) {
 OValue omniP_quotient(OState *S, OValue a0, OValue a1);
 OValue omniP_remainder(OState *S, OValue a0, OValue a1);
 static inline OValue omni_quotient(OState *S, OValue a, OValue b) {
-  if (omni_is_int(a) && omni_is_int(b) && omni_int(b) > 0) return omni_mkint(omni_int(a) / omni_int(b));
+  if (omni_both_ints(a, b) && omni_int(b) > 0) return omni_mkint(omni_int(a) / omni_int(b));
   return omniP_quotient(S, a, b);
 }
 static inline OValue omni_remainder(OState *S, OValue a, OValue b) {
-  if (omni_is_int(a) && omni_is_int(b) && omni_int(b) > 0) return omni_mkint(omni_int(a) % omni_int(b));
+  if (omni_both_ints(a, b) && omni_int(b) > 0) return omni_mkint(omni_int(a) % omni_int(b));
   return omniP_remainder(S, a, b);
 }
 
@@ -480,7 +487,7 @@ OValue omniN_sub_reuse(OState *S, OValue a, OValue b, OValue dead);
 OValue omniN_mul_reuse(OState *S, OValue a, OValue b, OValue dead);
 #define OMNI_DEFINE_REUSE(fname, base, op, other)                                                  \
   static inline OValue fname(OState *S, OValue a, OValue b, OValue dead) {                        \
-    if (omni_is_int(a) && omni_is_int(b)) return base(S, a, b);                                    \
+    if (omni_both_ints(a, b)) return base(S, a, b);                                    \
     if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 && !omni_obj(dead)->flags) { \
       double d = omni_flo(a) op omni_flo(b);                                                       \
       ((OFloat *)dead)->d = d == d ? d : omni_bits_double(UINT64_C(0x7ff8000000000000));          \
@@ -497,7 +504,7 @@ OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *, omniN_mul_reuse)
 #define OMNI_DEFINE_CMP(fname, op, pname)                                                          \
   static inline OValue fname(OState *S, OValue a, OValue b) {                                      \
     int c;                                                                                         \
-    if (omni_is_int(a) && omni_is_int(b)) return omni_bool((int64_t)a op(int64_t) b);              \
+    if (omni_both_ints(a, b)) return omni_bool((int64_t)a op(int64_t) b);              \
     if (omni_is_float(a) && omni_is_float(b)) return omni_bool(omni_flo(a) op omni_flo(b));        \
     c = omniN_cmp2(S, pname, a, b);                                                                \
     if (c == -2) return OMNI_RAISED;                                                               \
