@@ -101,7 +101,7 @@ export const primitives: readonly Primitive[] = [
   prim('+', 0, V, ['number'], 'inline:omni_add'),
   prim('-', 1, V, ['number'], 'inline:omni_sub'),
   prim('*', 0, V, ['number'], 'inline:omni_mul'),
-  prim('/', 1, V, ['number']),
+  prim('/', 1, V, ['number'], 'inline:omni_div'),
   prim('quotient', 2, 2, ['int', 'int'], 'inline:omni_quotient'),
   prim('remainder', 2, 2, ['int', 'int'], 'inline:omni_remainder'),
   prim('modulo', 2, 2, ['int', 'int']),

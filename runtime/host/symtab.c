@@ -214,6 +214,7 @@ const OJitSymbol omniJ_symbols[] = {
   {"omniN_add2", (void *)&omniN_add2},
   {"omniN_add_reuse", (void *)&omniN_add_reuse},
   {"omniN_cmp2", (void *)&omniN_cmp2},
+  {"omniN_div_reuse", (void *)&omniN_div_reuse},
   {"omniN_float", (void *)&omniN_float},
   {"omniN_format_float", (void *)&omniN_format_float},
   {"omniN_format_jsint", (void *)&omniN_format_jsint},

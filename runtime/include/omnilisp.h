@@ -433,10 +433,35 @@ int omniN_format_float(double d, char *buf);
 /* An int as the interpreter prints Number(i) (exact up to 2^53, else rounded); buf >= 32 bytes. */
 int omniN_format_jsint(int64_t i, char *buf);
 
+/*
+** Fixnum arithmetic on the tagged words: x<<2|1 + (y<<2|1) - 1 is (x+y)<<2|1, and the 64-bit
+** operation overflows exactly when the 62-bit result would. gcc and clang check the overflow
+** flag (__builtin_*_overflow); tcc computes it (and leaves large products to the primitive).
+*/
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define omni_add_overflows(x, y, r) __builtin_add_overflow(x, y, r)
+#define omni_sub_overflows(x, y, r) __builtin_sub_overflow(x, y, r)
+#define omni_mul_overflows(x, y, r) __builtin_mul_overflow(x, y, r)
+#else
+static inline int omni_add_overflows(int64_t x, int64_t y, int64_t *r) {
+  *r = (int64_t)((uint64_t)x + (uint64_t)y);
+  return ((x ^ *r) & (y ^ *r)) < 0;
+}
+static inline int omni_sub_overflows(int64_t x, int64_t y, int64_t *r) {
+  *r = (int64_t)((uint64_t)x - (uint64_t)y);
+  return ((x ^ y) & (x ^ *r)) < 0;
+}
+static inline int omni_mul_overflows(int64_t x, int64_t y, int64_t *r) {
+  if (x <= -(INT64_C(1) << 31) || x >= INT64_C(1) << 31 || y <= -(INT64_C(1) << 31) || y >= INT64_C(1) << 31) return 1;
+  *r = x * y;
+  return 0;
+}
+#endif
+
 static inline OValue omni_add(OState *S, OValue a, OValue b) {
+  int64_t r;
   if (omni_both_ints(a, b)) {
-    OValue r = a + (b - 1);
-    if (!((((a ^ r) & (b ^ r)) >> 63) & 1)) return r;
+    if (!omni_add_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
   } else if (omni_is_float(a) && omni_is_float(b)) {
     return omniN_float(S, omni_flo(a) + omni_flo(b));
   }
@@ -444,24 +469,34 @@ static inline OValue omni_add(OState *S, OValue a, OValue b) {
 }
 
 static inline OValue omni_sub(OState *S, OValue a, OValue b) {
+  int64_t r;
   if (omni_both_ints(a, b)) {
-    OValue r = a - (b - 1);
-    if (!((((a ^ b) & (a ^ r)) >> 63) & 1)) return r;
+    if (!omni_sub_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
   } else if (omni_is_float(a) && omni_is_float(b)) {
     return omniN_float(S, omni_flo(a) - omni_flo(b));
   }
   return omniN_sub2(S, a, b);
 }
 
-/* Small ints multiply without any overflow check: |a|, |b| < 2^29 keeps the product in range. */
+/* (x<<2) * y is (x*y)<<2: the tag goes back on after the checked multiplication. */
 static inline OValue omni_mul(OState *S, OValue a, OValue b) {
+  int64_t r;
   if (omni_both_ints(a, b)) {
-    int64_t x = omni_int(a), y = omni_int(b);
-    if (x > -536870912 && x < 536870912 && y > -536870912 && y < 536870912) return omni_mkint(x * y);
+    if (!omni_mul_overflows((int64_t)(a - 1), omni_int(b), &r)) return (OValue)r + 1;
   } else if (omni_is_float(a) && omni_is_float(b)) {
     return omniN_float(S, omni_flo(a) * omni_flo(b));
   }
   return omniN_mul2(S, a, b);
+}
+
+/* `/` of two floats (IEEE: by zero gives inf or nan); ints and mixed operands go to the primitive. */
+OValue omniP_div(OState *S, int argc, OValue *argv);
+static inline OValue omni_div(OState *S, OValue a, OValue b) {
+  OValue args[2];
+  if (omni_is_float(a) && omni_is_float(b)) return omniN_float(S, omni_flo(a) / omni_flo(b));
+  args[0] = a;
+  args[1] = b;
+  return omniP_div(S, 2, args);
 }
 
 /* Integer division fast paths; anything else (zero, -1, non-ints) goes to the primitive. */
@@ -485,6 +520,7 @@ static inline OValue omni_remainder(OState *S, OValue a, OValue b) {
 OValue omniN_add_reuse(OState *S, OValue a, OValue b, OValue dead);
 OValue omniN_sub_reuse(OState *S, OValue a, OValue b, OValue dead);
 OValue omniN_mul_reuse(OState *S, OValue a, OValue b, OValue dead);
+OValue omniN_div_reuse(OState *S, OValue a, OValue b, OValue dead);
 #define OMNI_DEFINE_REUSE(fname, base, op, other)                                                  \
   static inline OValue fname(OState *S, OValue a, OValue b, OValue dead) {                        \
     if (omni_both_ints(a, b)) return base(S, a, b);                                    \
@@ -498,6 +534,7 @@ OValue omniN_mul_reuse(OState *S, OValue a, OValue b, OValue dead);
 OMNI_DEFINE_REUSE(omni_add_reuse, omni_add, +, omniN_add_reuse)
 OMNI_DEFINE_REUSE(omni_sub_reuse, omni_sub, -, omniN_sub_reuse)
 OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *, omniN_mul_reuse)
+OMNI_DEFINE_REUSE(omni_div_reuse, omni_div, /, omniN_div_reuse)
 #undef OMNI_DEFINE_REUSE
 
 /* Comparisons return t, nil or OMNI_RAISED. */

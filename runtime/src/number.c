@@ -54,6 +54,7 @@ OValue omniN_float(OState *S, double d) {
 OMNI_DEFINE_REUSE(omniN_add_reuse, omni_add, +)
 OMNI_DEFINE_REUSE(omniN_sub_reuse, omni_sub, -)
 OMNI_DEFINE_REUSE(omniN_mul_reuse, omni_mul, *)
+OMNI_DEFINE_REUSE(omniN_div_reuse, omni_div, /)
 #undef OMNI_DEFINE_REUSE
 
 /* Reads a number argument; 0, or -1 after raising `NAME: expected number, got V`. */

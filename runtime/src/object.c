@@ -247,6 +247,10 @@ static int omniO_unbuffer(OState *S, OObj *o) {
 /* Free one dead object that is not a pair, its children dropped (the dying ones pushed). */
 static void omniO_free_object(OState *S, OObj *dead) {
   size_t i;
+  if (dead->type == OT_FLOAT || dead->type == OT_STRING) { /* the common leaves: they own nothing */
+    omniO_free_block(S, dead);
+    return;
+  }
   if (dead->type == OT_VECTOR || dead->type == OT_ENV) {
     OVector *v = (OVector *)dead;
     for (i = 0; i < v->len; i++) omniO_drop_child(S, v->items[i]);

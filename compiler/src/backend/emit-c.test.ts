@@ -429,7 +429,7 @@ describe('emit-c: #line directives', () => {
       return [l!.file, l!.line];
     };
     expect(at(/omni_car_b\(S, v\d+_x\)/)).toEqual([FILE, 2]);
-    expect(at(/= omniP_list\(/)).toEqual([FILE, 5]);
+    expect(at(/= omni_cons\(S, /)).toEqual([FILE, 5]); // a short (list ...)
     expect(at(/v\d+_\w+ = omni_f\d+_f\(S, /)).toEqual([FILE, 5]);
     expect(at(/= omniP_print\(/)).toEqual([FILE, 4]);
   });
@@ -600,9 +600,20 @@ describe('fast paths of the generated code (issue 17)', () => {
     expect(f).toMatch(/omni_vector_set\(S, /);
     expect(f).toMatch(/omni_vector_length\(S, /);
     expect(f).not.toMatch(/omniL_cons|omniP_vector_(ref|set_x|length)/);
+    const div = functionText(compileToC('(define (gap x y) (/ (- x y) (/ x 2.0)))\n(print (gap 1.0 2.0))\n', 'fp.omni', { lines: false }), 'gap');
+    expect(div).toMatch(/= omni_div\(S, v\d+_x, /); // x is still needed: the plain fast path
+    expect(div).toMatch(/= omni_div_reuse\(S, (v\d+_x), (v\d+_x), \1\)/); // the difference dies: its box may be reused
     const call = functionText(compileToC('(define (g h x) (h x))\n(print (g car (list 1)))\n', 'fp.omni', { lines: false }), 'g');
     expect(call).toMatch(/omni_call\(S, v\d+_h, 1, /);
     expect(call).not.toContain('omniF_call');
+  });
+
+  it('a short (list ...) is nested conses that take over the values dying there; a long one calls the primitive', () => {
+    const c = compileToC('(define (f x y) (list x (car y) 3))\n(define (g x) (list x x x x x x x x x))\n(print (f 1 (list 2)) (g 0))\n', 'l.omni', { lines: false });
+    const f = functionText(c, 'f');
+    expect(f).toMatch(/omni_cons\(S, v\d+_x, omni_cons\(S, omni_dup\(v\d+_car\), omni_cons\(S, omni_mkint\(INT64_C\(3\)\), OMNI_NIL\)\)\)/);
+    expect(f.slice(f.indexOf('_list = omni_cons'))).not.toMatch(/omni_drop\(S, v\d+_x\)/); // x moved into its cell
+    expect(functionText(c, 'g')).toMatch(/omniP_list\(S, 9, /);
   });
 
   it('a loop that only reads the list it walks does no reference counting on it (a borrowed parameter)', () => {

@@ -7,7 +7,7 @@ import { frameName } from '../backtrace.js';
 import { compilingAt } from '../errors.js';
 import { Char, Dict, Flo, Keyword, type Loc, Pair, Sym, type Value, floatBits, isInt } from '../values.js';
 import type { Atom, Expr, FnDef, Global, LVar, OnFail, Program, Rhs, Use } from './ir.js';
-import { cannotRaise } from './ir.js';
+import { cannotRaise, primConsumes } from './ir.js';
 import { closureObject, objectName } from './lower.js';
 import { cString, isPositional } from './runtime-table.js';
 
@@ -496,6 +496,11 @@ class Emitter {
     switch (p.name) {
       case 'cons':
         return `omni_cons(S, ${this.atom(r.args[0], r.uses?.[0])}, ${this.atom(r.args[1], r.uses?.[1])})`;
+      case 'list':
+        if (primConsumes(p, r.args.length)) {
+          return r.args.reduceRight((rest, x, i) => `omni_cons(S, ${this.atom(x, r.uses?.[i])}, ${rest})`, 'OMNI_NIL');
+        }
+        break;
       case 'car':
       case 'cdr':
         return `omni_${p.name}_b(S, ${a[0]})`; // borrowed (see BORROWING_PROJECTIONS)

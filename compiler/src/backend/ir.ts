@@ -161,10 +161,14 @@ export const REUSING_PRIMS: ReadonlyMap<string, number> = new Map([
   ['+', 2],
   ['-', 2],
   ['*', 2],
+  ['/', 2],
   ['reverse', 1],
 ]);
 
-/** Primitives that consume (rather than borrow) their operands. */
-export function primConsumes(p: Primitive): boolean {
-  return p.name === 'cons';
+/** Does this call of p consume (rather than borrow) its operands? */
+export function primConsumes(p: Primitive, argc: number): boolean {
+  return p.name === 'cons' || (p.name === 'list' && argc <= LIST_AS_CONSES);
 }
+
+/** `(list a ...)` of at most this many arguments is emitted as nested conses, which consume them. */
+export const LIST_AS_CONSES = 8;

@@ -15,7 +15,7 @@ import { MemoryHost } from '../interp/memory-host.js';
 import { frontEnd } from '../pipeline.js';
 import { compileToIr } from './compile.js';
 import type { Atom, Expr, FnDef, LVar, OnFail, Program, Rhs, Use } from './ir.js';
-import { cannotRaise } from './ir.js';
+import { LIST_AS_CONSES, cannotRaise } from './ir.js';
 import { lowerProgram } from './lower.js';
 import { insertRc } from './rc.js';
 
@@ -124,7 +124,7 @@ function borrowedOf(r: Rhs): Atom[] {
         const dead = r.args[r.reuse];
         return r.args.filter((a) => !(a.k === 'var' && dead.k === 'var' && a.v === dead.v));
       }
-      return r.p.name === 'cons' ? [] : r.args;
+      return takesOwnership(r) ? [] : r.args;
     case 'call':
       return [r.fn];
     case 'unbox':
@@ -141,6 +141,11 @@ function borrowedOf(r: Rhs): Atom[] {
   }
 }
 
+/** cons, and list as far as it is emitted as nested conses, take their operands; other primitives read them. */
+function takesOwnership(r: Rhs & { k: 'prim' }): boolean {
+  return r.p.name === 'cons' || (r.p.name === 'list' && r.args.length <= LIST_AS_CONSES);
+}
+
 /** Operands an operation takes a reference to (moved or duplicated), with their annotations. */
 function consumedOf(r: Rhs): { atoms: Atom[]; uses: (Use | undefined)[] } {
   switch (r.k) {
@@ -151,7 +156,7 @@ function consumedOf(r: Rhs): { atoms: Atom[]; uses: (Use | undefined)[] } {
       return { atoms: [r.a], uses: [r.use] };
     case 'prim':
       if (r.reuse !== undefined) return { atoms: [r.args[r.reuse]], uses: ['move'] };
-      return r.p.name === 'cons' ? { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) } : { atoms: [], uses: [] };
+      return takesOwnership(r) ? { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) } : { atoms: [], uses: [] };
     case 'call':
       return { atoms: r.args, uses: r.args.map((_, i) => r.uses?.[i]) };
     case 'direct': {

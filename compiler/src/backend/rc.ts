@@ -320,7 +320,7 @@ function lentTo(r: Rhs & { k: 'direct' }, i: number): boolean {
 export function borrowedOperands(r: Rhs): Atom[] {
   switch (r.k) {
     case 'prim':
-      return primConsumes(r.p) ? [] : r.args;
+      return primConsumes(r.p, r.args.length) ? [] : r.args;
     case 'call':
       return [r.fn];
     case 'direct':
@@ -343,7 +343,7 @@ export function consumedOperands(r: Rhs): Atom[] {
     case 'setbox':
       return [r.a];
     case 'prim':
-      return primConsumes(r.p) ? r.args : [];
+      return primConsumes(r.p, r.args.length) ? r.args : [];
     case 'call':
       return r.args;
     case 'direct':
