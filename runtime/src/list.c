@@ -264,6 +264,22 @@ OValue omniP_assq(OState *S, OValue a0, OValue a1) { return omniL_assoc(S, "assq
 ** map (collect) and for-each over argv[1..argc): f is checked, then every list in order; with
 ** several lists the walk stops at the shortest.
 */
+/* map or for-each over one (checked) list: the common case, without the k-list bookkeeping. */
+static OValue omniL_map1(OState *S, int collect, OValue f, OValue l) {
+  OListBuilder b;
+  omniL_builder_init(&b);
+  for (; omni_is_pair(l); l = omni_cdr(l)) {
+    OValue r = omniL_call1(S, f, omni_car(l));
+    if (r == OMNI_RAISED) {
+      omni_drop(S, b.head);
+      return OMNI_RAISED;
+    }
+    if (collect) omniL_push(S, &b, r);
+    else omni_drop(S, r);
+  }
+  return b.head;
+}
+
 static OValue omniL_map(OState *S, const char *name, int collect, int argc, OValue *argv) {
   OValue f = argv[0], small[8], *cur, *args;
   OListBuilder b;
@@ -271,6 +287,7 @@ static OValue omniL_map(OState *S, const char *name, int collect, int argc, OVal
   if (!omniL_callable(f)) return omniE_type(S, name, "procedure", f);
   for (i = 1; i < argc; i++)
     if (omniL_length_of(S, name, argv[i]) < 0) return OMNI_RAISED;
+  if (k == 1) return omniL_map1(S, collect, f, argv[1]);
   omniL_builder_init(&b);
   cur = omniO_xmalloc(2 * (size_t)k * sizeof(OValue));
   args = k <= 8 ? small : cur + k;
