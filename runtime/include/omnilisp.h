@@ -376,20 +376,23 @@ OValue omniE_raise(OState *S, OValue error);             /* consumes error; retu
 /* omniE_raise, its backtrace going on from `from` (join: the thread's own frames) */
 OValue omniE_raise_from(OState *S, OValue error, const OBacktrace *from);
 const OBacktrace *omniE_trace(OValue error); /* the backtrace an error carries now, or NULL */
-OValue omniE_raisef(OState *S, const char *fmt, ...);    /* a primitive's error: message only */
-OValue omniE_type(OState *S, const char *name, const char *expected, OValue got);
-OValue omniE_arity(OState *S, const char *name, int min, int max, int got);
-OValue omniE_unbound(OState *S, const char *name);
-OValue omniE_uninit(OState *S, const char *name); /* variable used before its definition */
-OValue omniE_stack_overflow(OState *S);
-OValue omniE_not_procedure(OState *S, OValue v);
+/* Raising is the unlikely path: gcc and clang move the code that calls these out of the hot path. */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define OMNI_COLD __attribute__((cold))
+#else
+#define OMNI_COLD
+#endif
+OMNI_COLD OValue omniE_raisef(OState *S, const char *fmt, ...); /* a primitive's error: message only */
+OMNI_COLD OValue omniE_type(OState *S, const char *name, const char *expected, OValue got);
+OMNI_COLD OValue omniE_arity(OState *S, const char *name, int min, int max, int got);
+OMNI_COLD OValue omniE_unbound(OState *S, const char *name);
+OMNI_COLD OValue omniE_uninit(OState *S, const char *name); /* variable used before its definition */
+OMNI_COLD OValue omniE_stack_overflow(OState *S);
+OMNI_COLD OValue omniE_not_procedure(OState *S, OValue v);
 OValue omniE_take(OState *S); /* the pending error, owned; clears S->error */
 OValue omniE_make(OState *S, OValue message, OValue irritants); /* consumes both */
 /* Generated code calls this where an operation failed or a callee raised: one frame more. */
-#if defined(__GNUC__) && !defined(__TINYC__)
-__attribute__((cold))
-#endif
-void omniE_at(OState *S, const OSite *site);
+OMNI_COLD void omniE_at(OState *S, const OSite *site);
 /* The backtrace lines of an error (`at NAME (FILE:LINE:COL)`, folded runs): a list of strings. */
 OValue omniE_backtrace_lines(OState *S, OValue error);
 void omniE_free_trace(OError *e); /* error.c: frees a dead error's backtrace */
