@@ -131,11 +131,16 @@ void omniO_dec_slow(OState *S, OObj *o) {
   if (__atomic_sub_fetch(&o->rc, 1, __ATOMIC_ACQ_REL) == 0) omniO_release(S, o);
 }
 
-static void omniO_push(OFreeStack *st, OObj *o) {
-  if (st->len == st->cap) {
-    st->cap = st->cap ? st->cap * 2 : 256;
-    st->items = omniO_xrealloc(st->items, st->cap * sizeof *st->items);
-  }
+/* The freeing loop's helpers are small and hot: always inlined into it. */
+#define OMNI_HOT static inline __attribute__((always_inline))
+
+static void omniO_grow(OFreeStack *st) {
+  st->cap = st->cap ? st->cap * 2 : 256;
+  st->items = omniO_xrealloc(st->items, st->cap * sizeof *st->items);
+}
+
+OMNI_HOT void omniO_push(OFreeStack *st, OObj *o) {
+  if (st->len == st->cap) omniO_grow(st);
   st->items[st->len++] = o;
 }
 
@@ -182,7 +187,7 @@ void omniO_children(OState *S, OObj *o, void (*visit)(OState *S, OValue child)) 
 }
 
 /* Return the block of an object that holds no other resource (its pool, or malloc's). */
-static void omniO_free_block(OState *S, OObj *o) {
+OMNI_HOT void omniO_free_block(OState *S, OObj *o) {
   if (o->aux) {
     *(void **)o = S->pool[o->aux - 1];
     S->pool[o->aux - 1] = o;
@@ -192,7 +197,7 @@ static void omniO_free_block(OState *S, OObj *o) {
 }
 
 /* Drop one reference held by an object being freed; the child, when that was its last one. */
-static OObj *omniO_drop_last(OState *S, OValue v) {
+OMNI_HOT OObj *omniO_drop_last(OState *S, OValue v) {
   OObj *o;
   if (!omni_is_ptr(v)) return NULL;
   o = omni_obj(v);
@@ -207,12 +212,15 @@ static OObj *omniO_drop_last(OState *S, OValue v) {
 ** Drop one reference held by an object being freed. A child that dies is freed at once when it
 ** owns nothing (a float or a string), else it joins the work list.
 */
-static void omniO_drop_child(OState *S, OValue v) {
+OMNI_HOT void omniO_drop_child(OState *S, OValue v) {
   OObj *o = omniO_drop_last(S, v);
   if (!o) return;
   if (o->type == OT_FLOAT || o->type == OT_STRING) omniO_free_block(S, o);
   else omniO_push(&S->pending, o);
 }
+
+/* The same, as a visitor for omniO_children. */
+static void omniO_drop_child_visit(OState *S, OValue v) { omniO_drop_child(S, v); }
 
 void omniO_free_memory(OState *S, OObj *o) {
   if (o->type == OT_DICT) {
@@ -255,7 +263,7 @@ static void omniO_free_object(OState *S, OObj *dead) {
     OVector *v = (OVector *)dead;
     for (i = 0; i < v->len; i++) omniO_drop_child(S, v->items[i]);
   } else {
-    omniO_children(S, dead, omniO_drop_child);
+    omniO_children(S, dead, omniO_drop_child_visit);
   }
   if ((dead->flags & OF_BUFFERED) && !omniO_unbuffer(S, dead)) dead->flags |= OF_DEAD; /* collector frees it */
   else omniO_free_memory(S, dead);
