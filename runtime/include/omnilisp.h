@@ -445,20 +445,16 @@ int omniN_format_jsint(int64_t i, char *buf);
 #define omni_add_overflows(x, y, r) __builtin_add_overflow(x, y, r)
 #define omni_sub_overflows(x, y, r) __builtin_sub_overflow(x, y, r)
 #define omni_mul_overflows(x, y, r) __builtin_mul_overflow(x, y, r)
-#else
-static inline int omni_add_overflows(int64_t x, int64_t y, int64_t *r) {
-  *r = (int64_t)((uint64_t)x + (uint64_t)y);
-  return ((x ^ *r) & (y ^ *r)) < 0;
-}
-static inline int omni_sub_overflows(int64_t x, int64_t y, int64_t *r) {
-  *r = (int64_t)((uint64_t)x - (uint64_t)y);
-  return ((x ^ y) & (x ^ *r)) < 0;
-}
-static inline int omni_mul_overflows(int64_t x, int64_t y, int64_t *r) {
-  if (x <= -(INT64_C(1) << 31) || x >= INT64_C(1) << 31 || y <= -(INT64_C(1) << 31) || y >= INT64_C(1) << 31) return 1;
-  *r = x * y;
-  return 0;
-}
+#else /* tcc inlines nothing: macros, so a + costs no extra call (x and y are plain operands) */
+#define omni_add_overflows(x, y, r)                                                                \
+  (*(r) = (int64_t)((uint64_t)(x) + (uint64_t)(y)), (((x) ^ *(r)) & ((y) ^ *(r))) < 0)
+#define omni_sub_overflows(x, y, r)                                                                \
+  (*(r) = (int64_t)((uint64_t)(x) - (uint64_t)(y)), (((x) ^ (y)) & ((x) ^ *(r))) < 0)
+#define omni_mul_overflows(x, y, r)                                                                \
+  ((x) <= -(INT64_C(1) << 31) || (x) >= INT64_C(1) << 31 || (y) <= -(INT64_C(1) << 31) ||         \
+           (y) >= INT64_C(1) << 31                                                                 \
+       ? 1                                                                                         \
+       : (*(r) = (x) * (y), 0))
 #endif
 
 static inline OValue omni_add(OState *S, OValue a, OValue b) {
