@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RUNTIME_DIR, primtabSource, updateHeader } from '@omnilisp/compiler';
+import { RUNTIME_DIR, primitives, primtabSource, updateHeader } from '@omnilisp/compiler';
 
 describe('C runtime', () => {
   it('passes its unit tests under AddressSanitizer and LeakSanitizer', () => {
@@ -12,6 +12,16 @@ describe('C runtime', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/test_rc_cycles: ok/);
     expect(r.stdout).toMatch(/test_pool: ok/); // the release build's allocation pools
+  });
+
+  it('has the inline fast path the primitive table names for each primitive (inlineC) in the header', () => {
+    const header = fs.readFileSync(path.join(RUNTIME_DIR, 'include/omnilisp.h'), 'utf8');
+    const inlined = primitives.filter((p) => p.inlineC);
+    expect(inlined.map((p) => p.name)).toEqual(expect.arrayContaining(['+', '<', 'vector-ref', '/']));
+    for (const p of inlined) {
+      const defined = new RegExp(`static inline OValue ${p.inlineC}\\(|OMNI_DEFINE_CMP\\(${p.inlineC},`);
+      expect(defined.test(header), `${p.name}: ${p.inlineC} is not defined in omnilisp.h`).toBe(true);
+    }
   });
 
   it('has the primitive prototypes and procedure table generated from the current primitive table', () => {
