@@ -45,6 +45,12 @@ export interface Primitive {
    * with two arguments. Where the reuse pass may hand it a dead argument, `INLINE_reuse` exists too.
    */
   readonly inlineC?: string;
+  /**
+   * `static inline int NAME(OValue a, OValue b, OValue *r)` of omnilisp.h: the fixnum case alone of
+   * a two-argument call (1 and the result in *r, which is never an error; 0 for anything else).
+   * Generated code tries it first and calls the full operation, and checks for an error, only on 0.
+   */
+  readonly fixnumC?: string;
 }
 
 /** Other global names for a primitive; they print and report errors under the primitive's name. */
@@ -77,10 +83,12 @@ export function mangle(name: string): string {
     .replace(/[^A-Za-z0-9_]/g, (c) => (c === '-' ? '_' : `_${c.charCodeAt(0).toString(16)}_`));
 }
 
-type Flag = 'ho' | 'block' | 'internal' | `inline:${string}`;
+type Flag = 'ho' | 'block' | 'internal' | `inline:${string}` | `fixnum:${string}`;
 
 function prim(name: string, min: number, max: number | null, args: ArgType[], ...flags: Flag[]): Primitive {
-  const inlineC = flags.find((f) => f.startsWith('inline:'))?.slice('inline:'.length);
+  const named = (kind: string) => flags.find((f) => f.startsWith(kind + ':'))?.slice(kind.length + 1);
+  const inlineC = named('inline');
+  const fixnumC = named('fixnum');
   return {
     name,
     min,
@@ -91,6 +99,7 @@ function prim(name: string, min: number, max: number | null, args: ArgType[], ..
     blocking: flags.includes('block'),
     internal: flags.includes('internal'),
     ...(inlineC ? { inlineC } : {}),
+    ...(fixnumC ? { fixnumC } : {}),
   };
 }
 
@@ -98,18 +107,18 @@ const V = null; // variadic
 
 export const primitives: readonly Primitive[] = [
   // numbers
-  prim('+', 0, V, ['number'], 'inline:omni_add'),
-  prim('-', 1, V, ['number'], 'inline:omni_sub'),
-  prim('*', 0, V, ['number'], 'inline:omni_mul'),
+  prim('+', 0, V, ['number'], 'inline:omni_add', 'fixnum:omni_add_fix'),
+  prim('-', 1, V, ['number'], 'inline:omni_sub', 'fixnum:omni_sub_fix'),
+  prim('*', 0, V, ['number'], 'inline:omni_mul', 'fixnum:omni_mul_fix'),
   prim('/', 1, V, ['number'], 'inline:omni_div'),
   prim('quotient', 2, 2, ['int', 'int'], 'inline:omni_quotient'),
   prim('remainder', 2, 2, ['int', 'int'], 'inline:omni_remainder'),
   prim('modulo', 2, 2, ['int', 'int']),
-  prim('=', 1, V, ['number'], 'inline:omni_numeq'),
-  prim('<', 1, V, ['number'], 'inline:omni_lt'),
-  prim('>', 1, V, ['number'], 'inline:omni_gt'),
-  prim('<=', 1, V, ['number'], 'inline:omni_le'),
-  prim('>=', 1, V, ['number'], 'inline:omni_ge'),
+  prim('=', 1, V, ['number'], 'inline:omni_numeq', 'fixnum:omni_numeq_fix'),
+  prim('<', 1, V, ['number'], 'inline:omni_lt', 'fixnum:omni_lt_fix'),
+  prim('>', 1, V, ['number'], 'inline:omni_gt', 'fixnum:omni_gt_fix'),
+  prim('<=', 1, V, ['number'], 'inline:omni_le', 'fixnum:omni_le_fix'),
+  prim('>=', 1, V, ['number'], 'inline:omni_ge', 'fixnum:omni_ge_fix'),
   prim('abs', 1, 1, ['number']),
   prim('min', 1, V, ['number']),
   prim('max', 1, V, ['number']),

@@ -488,6 +488,30 @@ static inline OValue omni_mul(OState *S, OValue a, OValue b) {
   return omniN_mul2(S, a, b);
 }
 
+/*
+** The fixnum case alone of +, - and *: 1 with the result in *r (never OMNI_RAISED), or 0 for
+** anything else (other numbers, overflow, errors). Generated code tries it first and calls the
+** full operation, and checks for an error, only when it returns 0.
+*/
+static inline int omni_add_fix(OValue a, OValue b, OValue *r) {
+  int64_t x;
+  if (!omni_both_ints(a, b) || omni_add_overflows((int64_t)a, (int64_t)(b - 1), &x)) return 0;
+  *r = (OValue)x;
+  return 1;
+}
+static inline int omni_sub_fix(OValue a, OValue b, OValue *r) {
+  int64_t x;
+  if (!omni_both_ints(a, b) || omni_sub_overflows((int64_t)a, (int64_t)(b - 1), &x)) return 0;
+  *r = (OValue)x;
+  return 1;
+}
+static inline int omni_mul_fix(OValue a, OValue b, OValue *r) {
+  int64_t x;
+  if (!omni_both_ints(a, b) || omni_mul_overflows((int64_t)(a - 1), omni_int(b), &x)) return 0;
+  *r = (OValue)x + 1;
+  return 1;
+}
+
 /* `/` of two floats (IEEE: by zero gives inf or nan); ints and mixed operands go to the primitive. */
 OValue omniP_div(OState *S, int argc, OValue *argv);
 static inline OValue omni_div(OState *S, OValue a, OValue b) {
@@ -536,8 +560,13 @@ OMNI_DEFINE_REUSE(omni_mul_reuse, omni_mul, *, omniN_mul_reuse)
 OMNI_DEFINE_REUSE(omni_div_reuse, omni_div, /, omniN_div_reuse)
 #undef OMNI_DEFINE_REUSE
 
-/* Comparisons return t, nil or OMNI_RAISED. */
+/* Comparisons return t, nil or OMNI_RAISED; NAME_fix is the fixnum case alone (as omni_add_fix). */
 #define OMNI_DEFINE_CMP(fname, op, pname)                                                          \
+  static inline int fname##_fix(OValue a, OValue b, OValue *r) {                                   \
+    if (!omni_both_ints(a, b)) return 0;                                                           \
+    *r = omni_bool((int64_t)a op(int64_t) b);                                                      \
+    return 1;                                                                                      \
+  }                                                                                                \
   static inline OValue fname(OState *S, OValue a, OValue b) {                                      \
     int c;                                                                                         \
     if (omni_both_ints(a, b)) return omni_bool((int64_t)a op(int64_t) b);              \

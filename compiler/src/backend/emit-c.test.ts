@@ -608,6 +608,14 @@ describe('fast paths of the generated code (issue 17)', () => {
     expect(call).not.toContain('omniF_call');
   });
 
+  it('fixnum arithmetic and comparisons try the fixnum case first; only the rest is called and checked for an error', () => {
+    const f = functionText(compileToC('(define (f n) (if (< n 2) n (* n (f (- n 1)))))\n(print (f 5))\n', 'fx.omni', { lines: false }), 'f');
+    for (const fix of ['omni_lt_fix', 'omni_sub_fix', 'omni_mul_fix']) {
+      const m = new RegExp(`if \\(!${fix}\\((v\\d+_\\w+), [^,]+, &(v\\d+_\\w+)\\)\\) \\{\\n\\s+\\2 = omni_\\w+\\(S, \\1, [^\\n]+;\\n\\s+if \\(\\2 == OMNI_RAISED\\)`).exec(f);
+      expect(m, `${fix} guarding the full operation and its check:\n${f}`).not.toBeNull();
+    }
+  });
+
   it('a short (list ...) is nested conses that take over the values dying there; a long one calls the primitive', () => {
     const c = compileToC('(define (f x y) (list x (car y) 3))\n(define (g x) (list x x x x x x x x x))\n(print (f 1 (list 2)) (g 0))\n', 'l.omni', { lines: false });
     const f = functionText(c, 'f');

@@ -388,6 +388,15 @@ class Emitter {
         this.put(`${ind}${v} = ${this.atom(r.a, r.use)};`);
         break;
       case 'prim':
+        if (r.p.fixnumC && r.args.length === 2 && e.fail) {
+          // the fixnum case cannot fail: only the rest of the operation is called and checked
+          const inner = deeper(ind);
+          this.put(`${ind}if (!${r.p.fixnumC}(${this.ref(r.args[0])}, ${this.ref(r.args[1])}, &${v})) {`);
+          this.put(`${inner}${v} = ${this.prim(r)};`);
+          this.raiseCheck(e, f, v, inner);
+          this.put(`${ind}}`);
+          return;
+        }
         this.put(`${ind}${v} = ${this.prim(r)};`);
         break;
       case 'call':
@@ -477,12 +486,16 @@ class Emitter {
         return;
       }
     }
-    if (e.fail && !cannotRaise(r)) {
-      this.put(`${ind}if (${v} == OMNI_RAISED) {`);
-      this.recordFrame(f, e.loc, ind);
-      this.failure(e.fail, ind);
-      this.put(`${ind}}`);
-    }
+    this.raiseCheck(e, f, v, ind);
+  }
+
+  /** After an operation that can raise: record the frame and take the failure path. */
+  private raiseCheck(e: Expr & { k: 'let' }, f: FnDef, v: string, ind: string): void {
+    if (!e.fail || cannotRaise(e.rhs)) return;
+    this.put(`${ind}if (${v} == OMNI_RAISED) {`);
+    this.recordFrame(f, e.loc, ind);
+    this.failure(e.fail, ind);
+    this.put(`${ind}}`);
   }
 
   private prim(r: Rhs & { k: 'prim' }): string {
