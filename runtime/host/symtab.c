@@ -234,6 +234,7 @@ const OJitSymbol omniJ_symbols[] = {
   {"omniO_pool_release", (void *)&omniO_pool_release},
   {"omniO_release", (void *)&omniO_release},
   {"omniO_share", (void *)&omniO_share},
+  {"omniO_slab_bytes", (void *)&omniO_slab_bytes},
   {"omniO_try_alloc", (void *)&omniO_try_alloc},
   {"omniO_xmalloc", (void *)&omniO_xmalloc},
   {"omniO_xrealloc", (void *)&omniO_xrealloc},

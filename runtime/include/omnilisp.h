@@ -295,6 +295,7 @@ void *omniO_xrealloc(void *p, size_t size); /* realloc, likewise */
 void omniO_free_memory(OState *S, OObj *o);           /* return an object's memory */
 void omniO_pool_release(OState *S); /* a finishing state hands its pooled memory on */
 void omniO_pool_adopt(OState *S);   /* a starting state takes pooled memory left by others */
+size_t omniO_slab_bytes(void);      /* memory carved into small-object slabs so far (kept for reuse) */
 OValue omniO_immortal(OValue v); /* make v and everything it references immortal (literals) */
 /* Mark v and everything it references shared (before it crosses to another thread); objects
 ** marked leave S's cycle-collector buffer, so no other thread ever sees S's collector touch them. */

@@ -32,11 +32,18 @@ void *omniO_xrealloc(void *p, size_t size) {
 /* Small objects come from per-thread free lists (OMNI_POOLED, omnilisp.h). */
 #define OMNI_SLAB_BYTES 65536
 
+static size_t omniO_slabs_made; /* slabs carved since the process started (atomic) */
+
+size_t omniO_slab_bytes(void) {
+  return __atomic_load_n(&omniO_slabs_made, __ATOMIC_RELAXED) * OMNI_SLAB_BYTES;
+}
+
 /* Carve a new slab into free objects of size class cls. */
 static void omniO_refill(OState *S, size_t cls) {
   size_t size = (cls + 1) * 8, n = (OMNI_SLAB_BYTES - 16) / size, i;
   char *slab = malloc(OMNI_SLAB_BYTES), *first;
   if (!slab) omniO_out_of_memory();
+  __atomic_add_fetch(&omniO_slabs_made, 1, __ATOMIC_RELAXED);
   *(void **)slab = S->slabs;
   S->slabs = slab;
   first = slab + 16;

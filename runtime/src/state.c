@@ -310,6 +310,7 @@ int omniR_main(int argc, char **argv, OProgram program) {
   pthread_join(th, NULL);
   pthread_attr_destroy(&attr);
   omniIO_flush();
+  if (getenv("OMNI_STATS")) fprintf(stderr, "omnilisp: %zu KiB in small-object slabs\n", omniO_slab_bytes() >> 10);
   return run.status;
 }
 

@@ -616,6 +616,27 @@ describe('fast paths of the generated code (issue 17)', () => {
     }
   });
 
+  it('an accumulate-and-reverse loop allocates N cells, not 2N: reverse relinks the dead list (slabs counted by OMNI_STATS)', () => {
+    const n = 200_000;
+    const slabKiB = (keep: boolean) => {
+      const tail = keep ? '(let ((r (reverse acc))) (+ (car r) (length acc)))' : '(car (reverse acc))';
+      const src = `(define (build n) (let loop ((i 0) (acc '())) (if (= i n) ${tail} (loop (+ i 1) (cons i acc)))))\n(print (build ${n}))\n`;
+      const exe = path.join(TMP, keep ? 'acc-kept' : 'acc-dead');
+      buildExecutable(compileToC(src, 'acc.omni'), exe, { cc: 'gcc', opt: 2, static: false, sanitize: 'none' });
+      const r = spawnSync(exe, { encoding: 'utf8', env: { ...process.env, OMNI_STATS: '1' } });
+      expect(r.stdout).toBe(keep ? `${n}\n` : '0\n');
+      const m = /omnilisp: (\d+) KiB in small-object slabs/.exec(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      return Number(m![1]);
+    };
+    const cellKiB = (n * 24) / 1024; // an OPair is 24 bytes
+    const dead = slabKiB(false);
+    const kept = slabKiB(true);
+    expect(dead).toBeGreaterThan(cellKiB);
+    expect(dead).toBeLessThan(cellKiB * 1.3); // N cells (and the slabs' slack)
+    expect(kept).toBeGreaterThan(cellKiB * 2); // a list still in use is copied: 2N
+  });
+
   it('a short (list ...) is nested conses that take over the values dying there; a long one calls the primitive', () => {
     const c = compileToC('(define (f x y) (list x (car y) 3))\n(define (g x) (list x x x x x x x x x))\n(print (f 1 (list 2)) (g 0))\n', 'l.omni', { lines: false });
     const f = functionText(c, 'f');
