@@ -51,6 +51,12 @@ export interface Primitive {
    * Generated code tries it first and calls the full operation, and checks for an error, only on 0.
    */
   readonly fixnumC?: string;
+  /**
+   * A call with this many arguments can take over a dead operand and reuse its memory (the back
+   * end's reuse: `+ - * /` write a float result into a dead float, via `INLINE_reuse` of
+   * `inlineC`; `reverse` relinks a dead list, via omniL_reverse_owned).
+   */
+  readonly reusesAt?: number;
 }
 
 /** Other global names for a primitive; they print and report errors under the primitive's name. */
@@ -83,12 +89,13 @@ export function mangle(name: string): string {
     .replace(/[^A-Za-z0-9_]/g, (c) => (c === '-' ? '_' : `_${c.charCodeAt(0).toString(16)}_`));
 }
 
-type Flag = 'ho' | 'block' | 'internal' | `inline:${string}` | `fixnum:${string}`;
+type Flag = 'ho' | 'block' | 'internal' | `inline:${string}` | `fixnum:${string}` | `reuse:${number}`;
 
 function prim(name: string, min: number, max: number | null, args: ArgType[], ...flags: Flag[]): Primitive {
   const named = (kind: string) => flags.find((f) => f.startsWith(kind + ':'))?.slice(kind.length + 1);
   const inlineC = named('inline');
   const fixnumC = named('fixnum');
+  const reusesAt = named('reuse');
   return {
     name,
     min,
@@ -100,6 +107,7 @@ function prim(name: string, min: number, max: number | null, args: ArgType[], ..
     internal: flags.includes('internal'),
     ...(inlineC ? { inlineC } : {}),
     ...(fixnumC ? { fixnumC } : {}),
+    ...(reusesAt ? { reusesAt: Number(reusesAt) } : {}),
   };
 }
 
@@ -107,10 +115,10 @@ const V = null; // variadic
 
 export const primitives: readonly Primitive[] = [
   // numbers
-  prim('+', 0, V, ['number'], 'inline:omni_add', 'fixnum:omni_add_fix'),
-  prim('-', 1, V, ['number'], 'inline:omni_sub', 'fixnum:omni_sub_fix'),
-  prim('*', 0, V, ['number'], 'inline:omni_mul', 'fixnum:omni_mul_fix'),
-  prim('/', 1, V, ['number'], 'inline:omni_div'),
+  prim('+', 0, V, ['number'], 'inline:omni_add', 'fixnum:omni_add_fix', 'reuse:2'),
+  prim('-', 1, V, ['number'], 'inline:omni_sub', 'fixnum:omni_sub_fix', 'reuse:2'),
+  prim('*', 0, V, ['number'], 'inline:omni_mul', 'fixnum:omni_mul_fix', 'reuse:2'),
+  prim('/', 1, V, ['number'], 'inline:omni_div', 'reuse:2'),
   prim('quotient', 2, 2, ['int', 'int'], 'inline:omni_quotient'),
   prim('remainder', 2, 2, ['int', 'int'], 'inline:omni_remainder'),
   prim('modulo', 2, 2, ['int', 'int']),
@@ -173,7 +181,7 @@ export const primitives: readonly Primitive[] = [
   prim('nil?', 1, 1, ['any']),
   prim('length', 1, 1, ['list']),
   prim('append', 0, V, ['list']),
-  prim('reverse', 1, 1, ['list']),
+  prim('reverse', 1, 1, ['list'], 'reuse:1'),
   prim('list-ref', 2, 2, ['list', 'int']),
   prim('list-tail', 2, 2, ['list', 'int']),
   prim('last', 1, 1, ['pair']),

@@ -22,6 +22,9 @@ describe('C runtime', () => {
       const defined = new RegExp(`static inline OValue ${p.inlineC}\\(|OMNI_DEFINE_CMP\\(${p.inlineC},`);
       expect(defined.test(header), `${p.name}: ${p.inlineC} is not defined in omnilisp.h`).toBe(true);
     }
+    for (const p of primitives.filter((x) => x.reusesAt && x.inlineC)) {
+      expect(header, `${p.name}: ${p.inlineC}_reuse is not defined in omnilisp.h`).toContain(`OMNI_DEFINE_REUSE(${p.inlineC}_reuse,`);
+    }
     for (const p of primitives.filter((x) => x.fixnumC)) {
       const cmp = p.fixnumC!.replace(/_fix$/, '');
       const defined = new RegExp(`static inline int ${p.fixnumC}\\(OValue a, OValue b, OValue \\*r\\)|OMNI_DEFINE_CMP\\(${cmp},`);

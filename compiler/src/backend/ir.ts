@@ -152,19 +152,6 @@ const NEVER_RAISING_PRIMS = new Set([
   'identity', 'type-of', 'atom',
 ]);
 
-/**
- * Primitives that can take a dead operand over (and reuse its memory), with the arity they do it
- * at: binary arithmetic writes a float result into a dead float operand; `reverse` relinks the
- * cells of a dead list that nothing else holds, instead of copying them.
- */
-export const REUSING_PRIMS: ReadonlyMap<string, number> = new Map([
-  ['+', 2],
-  ['-', 2],
-  ['*', 2],
-  ['/', 2],
-  ['reverse', 1],
-]);
-
 /** Does this call of p consume (rather than borrow) its operands? */
 export function primConsumes(p: Primitive, argc: number): boolean {
   return p.name === 'cons' || (p.name === 'list' && argc <= LIST_AS_CONSES);

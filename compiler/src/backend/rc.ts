@@ -10,7 +10,7 @@
 // - Tail calls pass ownership: everything else is dropped before the call.
 import { compilingAt } from '../errors.js';
 import type { Atom, Expr, FnDef, LVar, OnFail, Rhs, Use } from './ir.js';
-import { REUSING_PRIMS, cannotRaise, primConsumes } from './ir.js';
+import { cannotRaise, primConsumes } from './ir.js';
 
 type Owned = Set<LVar>;
 
@@ -257,7 +257,7 @@ class Rc {
     } else {
       const { uses, moved } = this.consume(r, owned, liveAfter);
       setUses(r, uses);
-      if (r.k === 'prim' && REUSING_PRIMS.get(r.p.name) === r.args.length) {
+      if (r.k === 'prim' && r.p.reusesAt === r.args.length) {
         // an operand that dies here is handed to the operation, which may reuse its memory
         const i = r.args.findIndex((a) => a.k === 'var' && owned.has(a.v) && !liveAfter.has(a.v));
         if (i >= 0) {
