@@ -370,7 +370,6 @@ static inline OValue omni_cons(OState *S, OValue car, OValue cdr) {
   return (OValue)p;
 }
 
-
 /* ---------------------------------------------------------------- errors and stack */
 
 OValue omniE_raise(OState *S, OValue error);             /* consumes error; returns OMNI_RAISED */
@@ -458,41 +457,12 @@ int omniN_format_jsint(int64_t i, char *buf);
        : (*(r) = (x) * (y), 0))
 #endif
 
-static inline OValue omni_add(OState *S, OValue a, OValue b) {
-  int64_t r;
-  if (omni_both_ints(a, b)) {
-    if (!omni_add_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
-  } else if (omni_is_float(a) && omni_is_float(b)) {
-    return omniN_float(S, omni_flo(a) + omni_flo(b));
-  }
-  return omniN_add2(S, a, b);
-}
-
-static inline OValue omni_sub(OState *S, OValue a, OValue b) {
-  int64_t r;
-  if (omni_both_ints(a, b)) {
-    if (!omni_sub_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
-  } else if (omni_is_float(a) && omni_is_float(b)) {
-    return omniN_float(S, omni_flo(a) - omni_flo(b));
-  }
-  return omniN_sub2(S, a, b);
-}
-
-/* (x<<2) * y is (x*y)<<2: the tag goes back on after the checked multiplication. */
-static inline OValue omni_mul(OState *S, OValue a, OValue b) {
-  int64_t r;
-  if (omni_both_ints(a, b)) {
-    if (!omni_mul_overflows((int64_t)(a - 1), omni_int(b), &r)) return (OValue)r + 1;
-  } else if (omni_is_float(a) && omni_is_float(b)) {
-    return omniN_float(S, omni_flo(a) * omni_flo(b));
-  }
-  return omniN_mul2(S, a, b);
-}
-
 /*
 ** The fixnum case alone of +, - and *: 1 with the result in *r (never OMNI_RAISED), or 0 for
 ** anything else (other numbers, overflow, errors). Generated code tries it first and calls the
-** full operation, and checks for an error, only when it returns 0.
+** full operation, and checks for an error, only when it returns 0. The full operations below
+** test the fixnum case again inline rather than call these: tcc inlines nothing, and a call
+** there would cost every float operation of JIT code one more call (floats: +5 % instructions).
 */
 static inline int omni_add_fix(OValue a, OValue b, OValue *r) {
   int64_t x;
@@ -506,11 +476,33 @@ static inline int omni_sub_fix(OValue a, OValue b, OValue *r) {
   *r = (OValue)x;
   return 1;
 }
+/* (x<<2) * y is (x*y)<<2: the tag goes back on after the checked multiplication. */
 static inline int omni_mul_fix(OValue a, OValue b, OValue *r) {
   int64_t x;
   if (!omni_both_ints(a, b) || omni_mul_overflows((int64_t)(a - 1), omni_int(b), &x)) return 0;
   *r = (OValue)x + 1;
   return 1;
+}
+
+static inline OValue omni_add(OState *S, OValue a, OValue b) {
+  int64_t r;
+  if (omni_both_ints(a, b) && !omni_add_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
+  if (omni_is_float(a) && omni_is_float(b)) return omniN_float(S, omni_flo(a) + omni_flo(b));
+  return omniN_add2(S, a, b);
+}
+
+static inline OValue omni_sub(OState *S, OValue a, OValue b) {
+  int64_t r;
+  if (omni_both_ints(a, b) && !omni_sub_overflows((int64_t)a, (int64_t)(b - 1), &r)) return (OValue)r;
+  if (omni_is_float(a) && omni_is_float(b)) return omniN_float(S, omni_flo(a) - omni_flo(b));
+  return omniN_sub2(S, a, b);
+}
+
+static inline OValue omni_mul(OState *S, OValue a, OValue b) {
+  int64_t r;
+  if (omni_both_ints(a, b) && !omni_mul_overflows((int64_t)(a - 1), omni_int(b), &r)) return (OValue)r + 1;
+  if (omni_is_float(a) && omni_is_float(b)) return omniN_float(S, omni_flo(a) * omni_flo(b));
+  return omniN_mul2(S, a, b);
 }
 
 /* `/` of two floats (IEEE: by zero gives inf or nan); ints and mixed operands go to the primitive. */
@@ -547,8 +539,8 @@ OValue omniN_mul_reuse(OState *S, OValue a, OValue b, OValue dead);
 OValue omniN_div_reuse(OState *S, OValue a, OValue b, OValue dead);
 #define OMNI_DEFINE_REUSE(fname, base, op, other)                                                  \
   static inline OValue fname(OState *S, OValue a, OValue b, OValue dead) {                        \
-    if (omni_both_ints(a, b)) return base(S, a, b);                                    \
-    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 && !omni_obj(dead)->flags) { \
+    if (omni_both_ints(a, b)) return base(S, a, b);                                                \
+    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 && !omni_obj(dead)->flags) {\
       double d = omni_flo(a) op omni_flo(b);                                                       \
       ((OFloat *)dead)->d = d == d ? d : omni_bits_double(UINT64_C(0x7ff8000000000000));          \
       return dead;                                                                                 \
@@ -570,7 +562,7 @@ OMNI_DEFINE_REUSE(omni_div_reuse, omni_div, /, omniN_div_reuse)
   }                                                                                                \
   static inline OValue fname(OState *S, OValue a, OValue b) {                                      \
     int c;                                                                                         \
-    if (omni_both_ints(a, b)) return omni_bool((int64_t)a op(int64_t) b);              \
+    if (omni_both_ints(a, b)) return omni_bool((int64_t)a op(int64_t) b);                          \
     if (omni_is_float(a) && omni_is_float(b)) return omni_bool(omni_flo(a) op omni_flo(b));        \
     c = omniN_cmp2(S, pname, a, b);                                                                \
     if (c == -2) return OMNI_RAISED;                                                               \

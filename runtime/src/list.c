@@ -260,10 +260,6 @@ OValue omniP_assq(OState *S, OValue a0, OValue a1) { return omniL_assoc(S, "assq
 
 /* ---------------------------------------------------------------- map and friends */
 
-/*
-** map (collect) and for-each over argv[1..argc): f is checked, then every list in order; with
-** several lists the walk stops at the shortest.
-*/
 /* map or for-each over one (checked) list: the common case, without the k-list bookkeeping. */
 static OValue omniL_map1(OState *S, int collect, OValue f, OValue l) {
   OListBuilder b;
@@ -280,6 +276,10 @@ static OValue omniL_map1(OState *S, int collect, OValue f, OValue l) {
   return b.head;
 }
 
+/*
+** map (collect) and for-each over argv[1..argc): f is checked, then every list in order; with
+** several lists the walk stops at the shortest.
+*/
 static OValue omniL_map(OState *S, const char *name, int collect, int argc, OValue *argv) {
   OValue f = argv[0], small[8], *cur, *args;
   OListBuilder b;

@@ -37,24 +37,20 @@ OValue omniN_float(OState *S, double d) {
   return (OValue)f;
 }
 
-/* The float and generic paths of omni_add_reuse & co. (omnilisp.h): reuse dead's box when it can. */
-#define OMNI_DEFINE_REUSE(fname, base, op)                                                         \
+/*
+** The rest of omni_add_reuse & co. (omnilisp.h), which handled two fixnums and a reusable float
+** box inline: the plain operation, then the dead operand dropped.
+*/
+#define OMNI_DEFINE_REUSE(fname, base)                                                             \
   OValue fname(OState *S, OValue a, OValue b, OValue dead) {                                       \
-    OValue r;                                                                                      \
-    if (omni_is_float(a) && omni_is_float(b) && omni_obj(dead)->rc == 1 &&                         \
-        !(omni_obj(dead)->flags & (OF_IMMORTAL | OF_SHARED))) {                                    \
-      double d = omni_flo(a) op omni_flo(b);                                                       \
-      ((OFloat *)dead)->d = d == d ? d : NAN;                                                      \
-      return dead;                                                                                 \
-    }                                                                                              \
-    r = base(S, a, b);                                                                             \
+    OValue r = base(S, a, b);                                                                      \
     omni_drop(S, dead);                                                                            \
     return r;                                                                                      \
   }
-OMNI_DEFINE_REUSE(omniN_add_reuse, omni_add, +)
-OMNI_DEFINE_REUSE(omniN_sub_reuse, omni_sub, -)
-OMNI_DEFINE_REUSE(omniN_mul_reuse, omni_mul, *)
-OMNI_DEFINE_REUSE(omniN_div_reuse, omni_div, /)
+OMNI_DEFINE_REUSE(omniN_add_reuse, omni_add)
+OMNI_DEFINE_REUSE(omniN_sub_reuse, omni_sub)
+OMNI_DEFINE_REUSE(omniN_mul_reuse, omni_mul)
+OMNI_DEFINE_REUSE(omniN_div_reuse, omni_div)
 #undef OMNI_DEFINE_REUSE
 
 /* Reads a number argument; 0, or -1 after raising `NAME: expected number, got V`. */

@@ -80,8 +80,14 @@ function inferBorrowed(fn: FnDef): boolean {
     for (const args of jumps) {
       args.forEach((a, i) => {
         const p = fn.params[i];
-        if (lent.has(p) ? !rootedInLent(a) : a.k === 'var' && lent.has(a.v)) {
-          lent.delete(lent.has(p) ? p : (a as Atom & { k: 'var' }).v);
+        let owned: LVar | null = null;
+        if (lent.has(p)) {
+          if (!rootedInLent(a)) owned = p; // rebound to a value the caller does not keep alive
+        } else if (a.k === 'var' && lent.has(a.v)) {
+          owned = a.v; // handed to a parameter that owns its value: consumed
+        }
+        if (owned) {
+          lent.delete(owned);
           changed = true;
         }
       });
