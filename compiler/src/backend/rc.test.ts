@@ -766,6 +766,14 @@ describe('rc: targeted decisions', () => {
     expect(ownershipProblems(prog)).toEqual([]);
   });
 
+  it('borrowing propagates along a chain of callers however they are ordered (the worklist re-infers callers)', () => {
+    const n = 300;
+    const chain = Array.from({ length: n - 1 }, (_, i) => `(define (f${i + 1} x) (f${i + 2} x))`).join('\n');
+    const prog = ir(`(define (f${n} x) (car x))\n${chain}\n(print (f1 (list 1)))`);
+    for (let i = 1; i <= n; i++) expect(fnNamed(prog, `f${i}`).params[0].borrowed, `f${i}`).toBe(true);
+    expect(ownershipProblems(prog)).toEqual([]);
+  });
+
   it('a parameter lent on to a callee that borrows it is borrowed too (inferred until nothing changes)', () => {
     const prog = ir('(define (f x) (g x)) (define (g y) (if (pair? y) (car y) 0))');
     expect(fnNamed(prog, 'g').params[0].borrowed).toBe(true);

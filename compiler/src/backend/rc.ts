@@ -28,13 +28,56 @@ export function insertRc(functions: readonly FnDef[]): void {
 /**
  * Borrow inference: a parameter the body only reads (never returns, passes to a call that takes
  * it, captures or stores) is borrowed — the caller keeps ownership and the callee neither
- * duplicates nor drops it. A call lends to the callee's borrowed parameters, so the functions are
- * inferred again until nothing changes (pessimistically: each step only adds borrowed parameters).
+ * duplicates nor drops it. A call lends to the callee's borrowed parameters, so a function's
+ * callers are inferred again when it gains some, until nothing changes (pessimistically: each
+ * step only adds borrowed parameters).
  */
 function inferBorrowedParams(functions: readonly FnDef[]): void {
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const fn of functions) if (compilingAt(fn.loc, () => inferBorrowed(fn))) changed = true;
+  // a worklist: a function that gains borrowed parameters queues only its callers again, so a
+  // long chain of functions lending to each other costs linear, not quadratic, time
+  const callers = new Map<FnDef, Set<FnDef>>();
+  for (const fn of functions) {
+    for (const callee of directCallees(fn.body)) {
+      if (!callers.has(callee)) callers.set(callee, new Set());
+      callers.get(callee)!.add(fn);
+    }
+  }
+  const queue = [...functions];
+  const queued = new Set(functions);
+  for (let i = 0; i < queue.length; i++) {
+    const fn = queue[i];
+    queued.delete(fn);
+    if (!compilingAt(fn.loc, () => inferBorrowed(fn))) continue;
+    for (const caller of callers.get(fn) ?? []) {
+      if (!queued.has(caller)) {
+        queued.add(caller);
+        queue.push(caller);
+      }
+    }
+  }
+}
+
+/** The functions an expression calls directly (as a value or in tail position). */
+function directCallees(e: Expr, out = new Set<FnDef>()): Set<FnDef> {
+  switch (e.k) {
+    case 'let': {
+      const r = e.rhs;
+      if (r.k === 'direct') out.add(r.fn);
+      if (r.k === 'block') directCallees(r.body, out);
+      if (r.k === 'try') {
+        directCallees(r.body, out);
+        directCallees(r.handler, out);
+      }
+      return directCallees(e.body, out);
+    }
+    case 'if':
+      directCallees(e.then, out);
+      return directCallees(e.else, out);
+    case 'tail':
+      if (e.call.k === 'direct') out.add(e.call.fn);
+      return out;
+    default:
+      return out;
   }
 }
 
